@@ -1,0 +1,30 @@
+package io.payroute;
+
+import java.time.Clock;
+
+import io.payroute.provider.ProviderProperties;
+import io.payroute.routing.RoutingProperties;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/**
+ * PayRoute: the charge flow lives in routes/*.yaml, provider specifics in mappings/&lt;provider&gt;/ and
+ * payroute.providers.* configuration; the Java beans here are what those routes call.
+ */
+@SpringBootApplication
+@EnableScheduling
+@EnableConfigurationProperties({ProviderProperties.class, RoutingProperties.class})
+public class PayRouteApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(PayRouteApplication.class, args);
+    }
+
+    @Bean
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+}

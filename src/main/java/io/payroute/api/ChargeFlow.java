@@ -1,0 +1,97 @@
+package io.payroute.api;
+
+import java.time.Clock;
+import java.util.regex.Pattern;
+
+import io.payroute.charge.ChargeContext;
+import io.payroute.charge.ChargeJson;
+import io.payroute.charge.ChargeRepository;
+import io.payroute.charge.ChargeRequest;
+import io.payroute.charge.Ids;
+import io.payroute.idempotency.JdbcIdempotencyRepository;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * The HTTP edges of the charge routes (bean {@code chargeFlow}): turns the request into exchange properties,
+ * and the stored charge into the response.
+ */
+@Component("chargeFlow")
+public class ChargeFlow {
+
+    public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    public static final String REQUEST_ID_HEADER = "X-Request-Id";
+    /** Exchange property: the correlation id of this request (given by the client, or generated). */
+    public static final String REQUEST_ID = "requestId";
+    private static final Pattern KEY = Pattern.compile("^[\\x21-\\x7e]{1,255}$");
+    private static final Pattern CHARGE_ID = Pattern.compile("^ch_[0-9a-z]{26}$");
+
+    private final ChargeRequestParser parser;
+    private final ChargeRepository charges;
+    private final ChargeJson chargeJson;
+    private final Clock clock;
+    private final String merchantId;
+
+    public ChargeFlow(ChargeRequestParser parser, ChargeRepository charges, ChargeJson chargeJson, Clock clock,
+                      @org.springframework.beans.factory.annotation.Value("${payroute.default-merchant}") String merchantId) {
+        this.parser = parser;
+        this.charges = charges;
+        this.chargeJson = chargeJson;
+        this.clock = clock;
+        this.merchantId = merchantId;
+    }
+
+    /**
+     * Validates the request and keeps what later steps need as properties, then drops every inbound header so
+     * none can leak to a provider or echo into the response.
+     */
+    public void accept(Exchange exchange) {
+        Message in = exchange.getMessage();
+        exchange.setProperty(REQUEST_ID, requestId(in));
+        String key = in.getHeader(IDEMPOTENCY_HEADER, String.class);
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        byte[] body = in.getBody(byte[].class);
+        in.removeHeaders("*");
+        if (key != null && !KEY.matcher(key).matches()) {
+            throw ProblemException.invalid(IDEMPOTENCY_HEADER, "must be 1 to 255 printable ASCII characters");
+        }
+        ChargeRequest request = parser.parse(contentType, body);
+        exchange.setProperty(ChargeContext.PROPERTY, new ChargeContext(request, Ids.charge(), clock.instant()));
+        if (key != null) {
+            exchange.setProperty(JdbcIdempotencyRepository.KEY, key);
+            exchange.setProperty(JdbcIdempotencyRepository.SCOPE, request.merchantId() + ":" + key);
+            exchange.setProperty(JdbcIdempotencyRepository.FINGERPRINT, RequestFingerprint.of(request));
+        }
+    }
+
+    public void respondCreated(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
+        respond(exchange, 201, charge.request().merchantId(), charge.id());
+        exchange.getMessage().setHeader("Location", "/v1/charges/" + charge.id());
+    }
+
+    public void respondWithCharge(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("id", String.class);
+        exchange.getMessage().removeHeaders("*");
+        if (id == null || !CHARGE_ID.matcher(id).matches()) {
+            throw ProblemException.notFound("charge " + (id == null ? "" : id.replaceAll("[^\\w-]", "")));
+        }
+        respond(exchange, 200, merchantId, id);
+    }
+
+    private void respond(Exchange exchange, int status, String merchant, String id) {
+        ChargeRepository.StoredCharge charge = charges.findCharge(merchant, id)
+                .orElseThrow(() -> ProblemException.notFound("charge " + id));
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody(chargeJson.render(charge, charges.findAttempts(id)).toString());
+    }
+
+    private static String requestId(Message in) {
+        String given = in.getHeader(REQUEST_ID_HEADER, String.class);
+        return given != null && given.matches("^[\\w.-]{1,64}$") ? given : Ids.requestId();
+    }
+}

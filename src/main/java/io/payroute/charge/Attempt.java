@@ -1,0 +1,45 @@
+package io.payroute.charge;
+
+import java.time.Instant;
+
+/** One provider call for a charge, in the order made. The result is null while the call is in flight. */
+public final class Attempt {
+
+    private final int seq;
+    private final String provider;
+    private final String reference;
+    private final Instant startedAt;
+    private final long startedNanos;
+    private AttemptResult result;
+    private AttemptResult resolvedFrom;
+    private int latencyMs;
+
+    public Attempt(int seq, String provider, String reference, Instant startedAt) {
+        this.seq = seq;
+        this.provider = provider;
+        this.reference = reference;
+        this.startedAt = startedAt;
+        this.startedNanos = System.nanoTime();
+    }
+
+    public int seq() { return seq; }
+    public String provider() { return provider; }
+    /** The reference PayRoute sent to the provider: unique per attempt, so a provider never sees a reuse. */
+    public String reference() { return reference; }
+    public Instant startedAt() { return startedAt; }
+    public AttemptResult result() { return result; }
+    public int latencyMs() { return latencyMs; }
+    /** The call's own result when a status query later resolved it, else null. */
+    public AttemptResult resolvedFrom() { return resolvedFrom; }
+
+    public void complete(AttemptResult result) {
+        this.result = result;
+        this.latencyMs = (int) ((System.nanoTime() - startedNanos) / 1_000_000);
+    }
+
+    /** A status query refined the outcome of this attempt (e.g. UNKNOWN after a timeout, then SUCCESS). */
+    public void resolve(AttemptResult resolved) {
+        this.resolvedFrom = result;
+        this.result = resolved;
+    }
+}

@@ -1,0 +1,138 @@
+package io.payroute.charge;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** SQL for charges, their attempts and their append-only event log. */
+@Repository
+public class ChargeRepository {
+
+    /** A charge row as stored; JSON columns stay JSON text. */
+    public record StoredCharge(String id, String merchantId, ChargeStatus status, long amount, String currency,
+                               String reference, String customerJson, String paymentMethodJson, String metadataJson,
+                               String provider, String providerReference, String failureCode, String failureCategory,
+                               String failureMessage, String routingJson, Instant createdAt, Instant updatedAt) {
+    }
+
+    public record StoredAttempt(int seq, String provider, String attemptReference, String outcome, String status,
+                                String providerReference, String code, String category, String message,
+                                Integer httpStatus, Integer latencyMs, String resolvedFromOutcome,
+                                String resolvedFromCode, Instant startedAt, Instant finishedAt) {
+    }
+
+    public record StoredEvent(long id, String type, String fromStatus, String toStatus, Instant createdAt) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public ChargeRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insertCharge(StoredCharge c) {
+        jdbc.update("""
+                INSERT INTO charges (id, merchant_id, status, amount, currency, reference, customer, payment_method,
+                                     metadata, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                c.id(), c.merchantId(), c.status().wire(), c.amount(), c.currency(), c.reference(), c.customerJson(),
+                c.paymentMethodJson(), c.metadataJson(), ts(c.createdAt()), ts(c.updatedAt()));
+    }
+
+    /**
+     * Applies a status change only if the charge is still in the status the caller read: the database, not the
+     * JVM, decides between two instances settling the same charge.
+     *
+     * @return whether this caller's change was applied
+     */
+    public boolean updateState(String id, ChargeStatus expected, ChargeStatus next, String provider,
+                               String providerReference, String failureCode, String failureCategory,
+                               String failureMessage, String routingJson, Instant now) {
+        return jdbc.update("""
+                UPDATE charges SET status = ?, provider = ?, provider_reference = ?, failure_code = ?,
+                       failure_category = ?, failure_message = ?, routing = ?, updated_at = ?, version = version + 1
+                WHERE id = ? AND status = ?""",
+                next.wire(), provider, providerReference, failureCode, failureCategory, failureMessage, routingJson,
+                ts(now), id, expected.wire()) == 1;
+    }
+
+    public void insertEvent(String chargeId, String type, ChargeStatus from, ChargeStatus to, String dataJson, Instant now) {
+        jdbc.update("INSERT INTO charge_events (charge_id, type, from_status, to_status, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                chargeId, type, from == null ? null : from.wire(), to.wire(), dataJson, ts(now));
+    }
+
+    public void insertAttempt(String chargeId, Attempt a) {
+        jdbc.update("""
+                INSERT INTO charge_attempts (charge_id, seq, provider, attempt_reference, started_at)
+                VALUES (?, ?, ?, ?, ?)""",
+                chargeId, a.seq(), a.provider(), a.reference(), ts(a.startedAt()));
+    }
+
+    public void updateAttempt(String chargeId, Attempt a, String requestExcerpt, Instant now) {
+        AttemptResult r = a.result();
+        AttemptResult first = a.resolvedFrom();
+        jdbc.update("""
+                UPDATE charge_attempts SET outcome = ?, status = ?, provider_reference = ?, code = ?, category = ?,
+                       message = ?, http_status = ?, latency_ms = ?, resolved_from_outcome = ?, resolved_from_code = ?,
+                       request_excerpt = COALESCE(?, request_excerpt),
+                       response_excerpt = ?, finished_at = ?
+                WHERE charge_id = ? AND seq = ?""",
+                r.outcome().name(), r.status() == null ? null : r.status().wire(), r.providerReference(), r.code(),
+                r.category(), truncate(r.message(), 1000), r.httpStatus(), a.latencyMs(),
+                first == null ? null : first.outcome().name(), first == null ? null : first.code(),
+                truncate(requestExcerpt, 4000),
+                truncate(r.responseExcerpt(), 4000), ts(now), chargeId, a.seq());
+    }
+
+    public Optional<StoredCharge> findCharge(String merchantId, String id) {
+        return jdbc.query("SELECT * FROM charges WHERE id = ? AND merchant_id = ?", ChargeRepository::charge, id, merchantId)
+                .stream().findFirst();
+    }
+
+    public List<StoredAttempt> findAttempts(String chargeId) {
+        return jdbc.query("SELECT * FROM charge_attempts WHERE charge_id = ? ORDER BY seq", ChargeRepository::attempt, chargeId);
+    }
+
+    public List<StoredEvent> findEvents(String chargeId) {
+        return jdbc.query("SELECT id, type, from_status, to_status, created_at FROM charge_events WHERE charge_id = ? ORDER BY id",
+                (rs, i) -> new StoredEvent(rs.getLong("id"), rs.getString("type"), rs.getString("from_status"),
+                        rs.getString("to_status"), instant(rs, "created_at")), chargeId);
+    }
+
+    private static StoredCharge charge(ResultSet rs, int row) throws SQLException {
+        return new StoredCharge(rs.getString("id"), rs.getString("merchant_id"),
+                ChargeStatus.fromWire(rs.getString("status")), rs.getLong("amount"), rs.getString("currency"),
+                rs.getString("reference"), rs.getString("customer"), rs.getString("payment_method"),
+                rs.getString("metadata"), rs.getString("provider"), rs.getString("provider_reference"),
+                rs.getString("failure_code"), rs.getString("failure_category"), rs.getString("failure_message"),
+                rs.getString("routing"), instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+
+    private static StoredAttempt attempt(ResultSet rs, int row) throws SQLException {
+        return new StoredAttempt(rs.getInt("seq"), rs.getString("provider"), rs.getString("attempt_reference"),
+                rs.getString("outcome"), rs.getString("status"), rs.getString("provider_reference"),
+                rs.getString("code"), rs.getString("category"), rs.getString("message"),
+                (Integer) rs.getObject("http_status"), (Integer) rs.getObject("latency_ms"),
+                rs.getString("resolved_from_outcome"), rs.getString("resolved_from_code"),
+                instant(rs, "started_at"), instant(rs, "finished_at"));
+    }
+
+    static Timestamp ts(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

@@ -1,0 +1,181 @@
+package io.payroute.charge;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.payroute.idempotency.JdbcIdempotencyRepository;
+import io.payroute.provider.ProviderCalls;
+import io.payroute.routing.ProviderHealth;
+import io.payroute.state.ChargeStateMachine;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The persistence steps of the charge flow (bean {@code charges} in routes/charges.yaml and providers.yaml).
+ * Every status change goes through {@link ChargeStateMachine} and is written with its event in one transaction.
+ */
+@Component("charges")
+public class ChargeService {
+
+    /** Exchange properties shared with the provider routes. */
+    public static final String ATTEMPT_RESULT = "attemptResult";
+    public static final String ATTEMPT_OUTCOME = "attemptOutcome";
+    public static final String REQUEST_EXCERPT = "requestExcerpt";
+
+    private static final Logger log = LoggerFactory.getLogger(ChargeService.class);
+
+    private final ChargeRepository repository;
+    private final JdbcIdempotencyRepository idempotency;
+    private final ProviderHealth health;
+    private final TransactionTemplate tx;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public ChargeService(ChargeRepository repository, JdbcIdempotencyRepository idempotency, ProviderHealth health,
+                         TransactionTemplate tx, ObjectMapper json, Clock clock) {
+        this.repository = repository;
+        this.idempotency = idempotency;
+        this.health = health;
+        this.tx = tx;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Stores the new charge as pending, with its creation event, and ties the idempotency key to it. */
+    public void open(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
+        ChargeRequest r = charge.request();
+        ChargeRepository.StoredCharge row = new ChargeRepository.StoredCharge(charge.id(), r.merchantId(),
+                ChargeStatus.PENDING, r.amount(), r.currency(), r.reference(), write(customer(r)),
+                write(paymentMethod(r.paymentMethod())), write(r.metadata()), null, null, null, null, null, null,
+                charge.createdAt(), charge.createdAt());
+        tx.executeWithoutResult(s -> {
+            repository.insertCharge(row);
+            repository.insertEvent(charge.id(), "charge.created", null, ChargeStatus.PENDING, null, charge.createdAt());
+            idempotency.bindCharge(exchange, charge.id());
+        });
+    }
+
+    /** Writes the attempt before anything is sent, so a crash mid-call leaves it visible as unresolved. */
+    public void beginAttempt(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge,
+                             @ExchangeProperty("provider") String provider, Exchange exchange) {
+        Attempt attempt = charge.startAttempt(provider, clock.instant());
+        ProviderCalls.resetCallState(exchange);
+        exchange.removeProperty(ATTEMPT_OUTCOME);
+        repository.insertAttempt(charge.id(), attempt);
+    }
+
+    public void completeAttempt(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
+        Attempt attempt = charge.currentAttempt();
+        AttemptResult result = exchange.getProperty(ATTEMPT_RESULT, AttemptResult.class);
+        attempt.complete(result);
+        repository.updateAttempt(charge.id(), attempt, exchange.getProperty(REQUEST_EXCERPT, String.class), clock.instant());
+        health.record(attempt.provider(), result, attempt.latencyMs());
+        exchange.setProperty(ATTEMPT_OUTCOME, result.outcome().name());
+    }
+
+    /** Applies what a status query learnt about an UNKNOWN attempt; a still-unknown answer changes nothing. */
+    public void resolveAttempt(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
+        Attempt attempt = charge.currentAttempt();
+        AttemptResult result = exchange.getProperty(ATTEMPT_RESULT, AttemptResult.class);
+        if (result.outcome() == Outcome.UNKNOWN || result.outcome() == Outcome.NOT_CHARGED) {
+            return;
+        }
+        attempt.resolve(result.withProviderReferenceIfMissing(attempt.result().providerReference()));
+        repository.updateAttempt(charge.id(), attempt, null, clock.instant());
+        exchange.setProperty(ATTEMPT_OUTCOME, result.outcome().name());
+    }
+
+    /** Derives the charge's status from its last attempt and records it with the routing decision. */
+    public void settle(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge) {
+        Attempt last = charge.currentAttempt();
+        AttemptResult result = last == null ? null : last.result();
+        Settlement s = settlement(result);
+        String provider = last == null ? null : last.provider();
+        String providerReference = result == null ? null : result.providerReference();
+        String routing = write(charge.routing());
+        Instant now = clock.instant();
+        tx.executeWithoutResult(status -> {
+            if (s.status() == ChargeStatus.PENDING) {
+                // no status change, but the attempts and routing decision still belong on the charge
+                repository.updateState(charge.id(), ChargeStatus.PENDING, ChargeStatus.PENDING, provider,
+                        providerReference, null, null, null, routing, now);
+                return;
+            }
+            ChargeStateMachine.check(charge.id(), ChargeStatus.PENDING, s.status());
+            if (!repository.updateState(charge.id(), ChargeStatus.PENDING, s.status(), provider, providerReference,
+                    s.code(), s.category(), s.message(), routing, now)) {
+                throw new IllegalStateException("charge " + charge.id() + " changed while it was being settled");
+            }
+            repository.insertEvent(charge.id(), "charge." + s.status().wire(), ChargeStatus.PENDING, s.status(),
+                    write(eventData(provider, providerReference, s.code())), now);
+        });
+        log.debug("charge {} settled {} via {}", charge.id(), s.status().wire(), provider);
+    }
+
+    private record Settlement(ChargeStatus status, String code, String category, String message) {
+    }
+
+    private static Settlement settlement(AttemptResult result) {
+        if (result == null || result.outcome() == Outcome.NOT_CHARGED) {
+            return new Settlement(ChargeStatus.FAILED, "providers_unavailable", "provider",
+                    "No eligible provider could take the charge; nothing was charged");
+        }
+        return switch (result.outcome()) {
+            case DECLINED -> new Settlement(ChargeStatus.FAILED, result.code(), result.category(), result.message());
+            // stays pending until reconciliation asks the provider again; never failed over
+            case UNKNOWN -> new Settlement(ChargeStatus.PENDING, null, null, null);
+            default -> new Settlement(result.status() == null ? ChargeStatus.PENDING : result.status(), null, null, null);
+        };
+    }
+
+    private static Map<String, Object> customer(ChargeRequest r) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("email", r.customer().email());
+        c.put("name", r.customer().name());
+        c.put("phone", r.customer().phone());
+        c.put("country", r.customer().country());
+        c.values().removeIf(v -> v == null);
+        return c;
+    }
+
+    /** What is kept of a payment method: never a card number or cvc, never a token (they are credentials). */
+    static Map<String, Object> paymentMethod(PaymentMethod method) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", method.type());
+        if (method instanceof PaymentMethod.Tokens t) {
+            m.put("providers", t.byProvider().keySet().stream().sorted().toList());
+        } else if (method instanceof PaymentMethod.Card card) {
+            m.put("brand", card.brand());
+            m.put("bin", card.bin());
+            m.put("last4", card.last4());
+            m.put("exp_month", card.expMonth());
+            m.put("exp_year", card.expYear());
+        }
+        return m;
+    }
+
+    private static Map<String, Object> eventData(String provider, String providerReference, String code) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("provider", provider);
+        data.put("provider_reference", providerReference);
+        data.put("failure_code", code);
+        data.values().removeIf(v -> v == null);
+        return data;
+    }
+
+    private String write(Object value) {
+        try {
+            return value == null ? null : json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+}

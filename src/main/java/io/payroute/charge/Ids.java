@@ -1,0 +1,57 @@
+package io.payroute.charge;
+
+import java.security.SecureRandom;
+
+/**
+ * Time-ordered identifiers (ULID layout: 48-bit milliseconds + 80 random bits, Crockford base32),
+ * so new rows land at the end of the primary-key index on any instance without coordination.
+ */
+public final class Ids {
+
+    private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Ids() {
+    }
+
+    public static String charge() {
+        return "ch_" + ulid();
+    }
+
+    public static String requestId() {
+        return "req_" + ulid();
+    }
+
+    /**
+     * The reference sent to a provider for one attempt: unique per attempt and made only of characters every
+     * provider accepts in references (Paystack allows alphanumerics, '-', '.', '=').
+     */
+    public static String attemptReference(String chargeId, int seq) {
+        return chargeId.replace("_", "-") + "-" + seq;
+    }
+
+    static String ulid() {
+        long time = System.currentTimeMillis();
+        byte[] random = new byte[10];
+        RANDOM.nextBytes(random);
+        char[] out = new char[26];
+        for (int i = 9; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (time & 31)];
+            time >>>= 5;
+        }
+        // 80 random bits as 16 base32 characters
+        long hi = ((random[0] & 0xffL) << 32) | ((random[1] & 0xffL) << 24) | ((random[2] & 0xffL) << 16)
+                | ((random[3] & 0xffL) << 8) | (random[4] & 0xffL);
+        long lo = ((random[5] & 0xffL) << 32) | ((random[6] & 0xffL) << 24) | ((random[7] & 0xffL) << 16)
+                | ((random[8] & 0xffL) << 8) | (random[9] & 0xffL);
+        for (int i = 17; i >= 10; i--) {
+            out[i] = ALPHABET[(int) (hi & 31)];
+            hi >>>= 5;
+        }
+        for (int i = 25; i >= 18; i--) {
+            out[i] = ALPHABET[(int) (lo & 31)];
+            lo >>>= 5;
+        }
+        return new String(out);
+    }
+}

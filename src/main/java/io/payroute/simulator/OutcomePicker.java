@@ -1,0 +1,87 @@
+package io.payroute.simulator;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Chooses the outcome of a charge: deterministic by token marker or test card, otherwise statistical.
+ * One instance per provider so a seed gives each provider its own reproducible stream.
+ */
+final class OutcomePicker {
+
+    /**
+     * Token markers in match order: decline markers first (a token like "decline_x_success" must decline),
+     * then the no-record failures, then the rest.
+     */
+    static final Map<String, Outcome> MARKERS;
+
+    static {
+        Map<String, Outcome> m = new LinkedHashMap<>();
+        m.put("decline_insufficient_funds", Outcome.DECLINE_INSUFFICIENT_FUNDS);
+        m.put("decline_do_not_honor", Outcome.DECLINE_DO_NOT_HONOR);
+        m.put("decline_incorrect_pin", Outcome.DECLINE_INCORRECT_PIN);
+        m.put("decline_expired_card", Outcome.DECLINE_EXPIRED_CARD);
+        m.put("decline_stolen_card", Outcome.DECLINE_STOLEN_CARD);
+        m.put("ratelimited", Outcome.RATE_LIMITED);
+        m.put("unavailable", Outcome.UNAVAILABLE);
+        m.put("timeout", Outcome.TIMEOUT);
+        m.put("requires_action", Outcome.REQUIRES_ACTION);
+        m.put("pending", Outcome.PENDING);
+        m.put("error", Outcome.ERROR);
+        m.put("success", Outcome.SUCCESS);
+        MARKERS = java.util.Collections.unmodifiableMap(m);
+    }
+
+    private final Random random;
+
+    OutcomePicker(Random random) {
+        this.random = random;
+    }
+
+    Outcome pick(ChargeAttempt attempt, Behaviour behaviour) {
+        Outcome fixed = attempt.card() != null ? byCard(attempt.card().number()) : byToken(attempt.token());
+        return fixed != null ? fixed : statistical(behaviour);
+    }
+
+    static Outcome byToken(String token) {
+        if (token == null) {
+            return null;
+        }
+        String t = token.toLowerCase(Locale.ROOT);
+        for (Map.Entry<String, Outcome> e : MARKERS.entrySet()) {
+            if (t.contains(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    static Outcome byCard(String number) {
+        Outcome o = TestCards.TABLE.get(number);
+        if (o != null) {
+            return o;
+        }
+        return TestCards.luhnValid(number) ? null : Outcome.INVALID_CARD;
+    }
+
+    Outcome statistical(Behaviour b) {
+        if (b.errorRate() == 0 && b.declineRate() == 0) {
+            return Outcome.SUCCESS;
+        }
+        double r = random.nextDouble();
+        if (r < b.errorRate()) {
+            return Outcome.UNAVAILABLE;
+        }
+        if (r < b.errorRate() + b.declineRate()) {
+            return Outcome.DECLINE_GENERIC;
+        }
+        return Outcome.SUCCESS;
+    }
+
+    long latency(Behaviour b) {
+        long jitter = b.latencyJitterMs() > 0 ? (long) (random.nextDouble() * (b.latencyJitterMs() + 1)) : 0;
+        return b.latencyMs() + jitter;
+    }
+}

@@ -1,0 +1,225 @@
+package io.payroute.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * Paystack: JSON, integer subunit amounts, envelope {@code {"status": bool, "message", "data"}}.
+ * A decline is a 200 "Charge attempted" with {@code data.status = "failed"} and the reason in gateway_response.
+ */
+final class PaystackDialect implements ProviderDialect {
+    private static final String VERIFY_PREFIX = "/transaction/verify/";
+    /** Paystack: "Only -, ., = and alphanumeric characters allowed". */
+    private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9.=-]{1,100}");
+
+    private final AtomicLong ids = new AtomicLong(4_100_000_000L);
+
+    @Override
+    public String name() {
+        return Simulators.PAYSTACK;
+    }
+
+    @Override
+    public SimResponse handle(SimRequest req, ChargeDesk desk) {
+        if (req.is("POST", "/transaction/charge_authorization")) {
+            ObjectNode body = req.jsonObject();
+            String token = Fields.requiredText(body, "authorization_code");
+            return desk.charge(attempt(body, token, null));
+        }
+        if (req.is("POST", "/charge")) {
+            ObjectNode body = req.jsonObject();
+            JsonNode card = body.get("card");
+            if (card != null && card.isObject()) {
+                return desk.charge(attempt(body, null, card((ObjectNode) card)));
+            }
+            String token = Fields.text(body, "authorization_code");
+            if (token == null || token.isBlank()) {
+                throw SimException.badRequest("Please provide a card or an authorization_code", "card");
+            }
+            return desk.charge(attempt(body, token, null));
+        }
+        if (req.method().equals("GET") && req.path().startsWith(VERIFY_PREFIX)) {
+            String reference = URLDecoder.decode(req.path().substring(VERIFY_PREFIX.length()), StandardCharsets.UTF_8);
+            return desk.byReference(reference)
+                    .map(r -> SimResponse.json(200, envelope(true, "Verification successful", data(r, true))))
+                    .orElseGet(() -> SimResponse.json(400, failure("Transaction reference not found",
+                            "validation_error", "transaction_not_found")));
+        }
+        return error(ErrorKind.NOT_FOUND, null, null);
+    }
+
+    private ChargeAttempt attempt(ObjectNode body, String token, ChargeAttempt.Card card) {
+        Fields.requiredText(body, "email");
+        long amount = Fields.minorAmount(body.get("amount"), "amount");
+        String reference = Fields.text(body, "reference");
+        if (reference == null || reference.isBlank()) {
+            reference = generatedReference();
+        } else if (!REFERENCE.matcher(reference).matches()) {
+            throw SimException.badRequest("Invalid reference: only -, ., = and alphanumeric characters allowed", "reference");
+        }
+        String currency = Fields.text(body, "currency");
+        currency = currency == null ? "NGN" : Fields.currency(currency, "currency");
+        return new ChargeAttempt(String.valueOf(ids.incrementAndGet()), reference, true, amount, currency, token, card,
+                Fields.text(body, "email"), Fields.metadata(body.get("metadata"), "metadata"));
+    }
+
+    private static ChargeAttempt.Card card(ObjectNode card) {
+        String number = Fields.text(card, "number");
+        if (number == null || number.isBlank()) {
+            throw SimException.badRequest("card.number is required", "card.number");
+        }
+        return new ChargeAttempt.Card(number.replaceAll("[\\s-]", ""), Fields.text(card, "cvv"),
+                Fields.text(card, "expiry_month"), Fields.text(card, "expiry_year"));
+    }
+
+    private static String generatedReference() {
+        return Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36);
+    }
+
+    @Override
+    public SimResponse renderCharge(ChargeRecord record) {
+        return SimResponse.json(200, envelope(true, "Charge attempted", data(record, false)));
+    }
+
+    @Override
+    public SimResponse duplicate(ChargeAttempt attempt) {
+        return SimResponse.json(400, failure("Duplicate Transaction Reference", "validation_error", "duplicate_reference"));
+    }
+
+    @Override
+    public SimResponse invalidCard(ChargeAttempt attempt) {
+        return SimResponse.json(400, failure("Invalid card number", "validation_error", "invalid_card_number"));
+    }
+
+    @Override
+    public SimResponse error(ErrorKind kind, String message, String param) {
+        return switch (kind) {
+            case UNAUTHORIZED -> SimResponse.json(401, failure(or(message, "Invalid key"), null, null));
+            case BAD_REQUEST -> SimResponse.json(400, failure(or(message, "Invalid request"), "validation_error", "invalid_params"));
+            case NOT_FOUND -> SimResponse.json(404, failure(or(message, "Entity not found"), null, null));
+            case CONFLICT -> SimResponse.json(409, failure(or(message, "Conflict"), "api_error", "conflict"));
+            case RATE_LIMITED -> SimResponse.json(429, failure(or(message, "Too many requests. Please try again later"), "api_error", "rate_limit"));
+            case SERVER_ERROR -> SimResponse.json(500, failure(or(message, "An error occurred while processing this request"), "api_error", "unknown"));
+            case UNAVAILABLE -> SimResponse.json(503, failure(or(message, "Service temporarily unavailable, please try again"), "api_error", "service_unavailable"));
+        };
+    }
+
+    // ---- rendering ----
+
+    private static ObjectNode envelope(boolean status, String message, ObjectNode data) {
+        ObjectNode n = Json.object();
+        n.put("status", status);
+        n.put("message", message);
+        n.set("data", data);
+        return n;
+    }
+
+    private static ObjectNode failure(String message, String type, String code) {
+        ObjectNode n = Json.object();
+        n.put("status", false);
+        n.put("message", message);
+        if (type != null) {
+            n.putObject("meta").put("nextStep", "Check the request and try again");
+            n.put("type", type);
+            n.put("code", code);
+        }
+        return n;
+    }
+
+    /** The transaction object; {@code verify} selects the transaction-status vocabulary over the charge one. */
+    private static ObjectNode data(ChargeRecord r, boolean verify) {
+        LedgerEntry e = r.entry();
+        Outcome o = r.outcome();
+        String created = Json.iso(e.createdAt());
+        boolean paid = LedgerEntry.SUCCEEDED.equals(e.status());
+        ObjectNode d = Json.object();
+        d.put("id", Long.parseLong(e.id()));
+        d.put("domain", "test");
+        d.put("status", status(e.status(), verify));
+        d.put("reference", e.reference());
+        d.putNull("receipt_number");
+        d.put("amount", e.amount());
+        d.putNull("message");
+        d.put("gateway_response", o.issuerMessage);
+        if (paid) {
+            d.put("paid_at", created);
+        } else {
+            d.putNull("paid_at");
+        }
+        d.put("created_at", created);
+        d.put("channel", "card");
+        d.put("currency", e.currency());
+        d.putNull("ip_address");
+        d.set("metadata", Json.toNode(e.metadata()));
+        d.putNull("log");
+        d.put("fees", paid ? Math.min(e.amount() * 15 / 1000, 200_000) : 0);
+        d.putNull("fees_split");
+        ObjectNode auth = d.putObject("authorization");
+        auth.put("authorization_code", r.token() != null ? r.token() : "AUTH_sim" + e.id());
+        if (e.paymentMethod().bin() != null) {
+            auth.put("bin", e.paymentMethod().bin());
+        } else {
+            auth.putNull("bin");
+        }
+        auth.put("last4", e.paymentMethod().last4());
+        auth.put("exp_month", "12");
+        auth.put("exp_year", "2030");
+        auth.put("channel", "card");
+        String brand = TestCards.brand(e.paymentMethod().bin());
+        auth.put("card_type", brand);
+        auth.put("bank", "TEST BANK");
+        auth.put("country_code", "NG");
+        auth.put("brand", brand);
+        auth.put("reusable", true);
+        auth.put("signature", "SIG_sim" + e.id());
+        auth.putNull("account_name");
+        ObjectNode customer = d.putObject("customer");
+        customer.put("id", Long.parseLong(e.id()) % 100_000_000L);
+        customer.putNull("first_name");
+        customer.putNull("last_name");
+        customer.put("email", r.email());
+        customer.put("customer_code", "CUS_sim" + Integer.toHexString(r.email() == null ? 0 : r.email().hashCode()));
+        customer.putNull("phone");
+        customer.putNull("metadata");
+        customer.put("risk_action", "default");
+        customer.putNull("international_format_phone");
+        d.putNull("plan");
+        d.putObject("split");
+        d.putNull("order_id");
+        if (paid) {
+            d.put("paidAt", created);
+        } else {
+            d.putNull("paidAt");
+        }
+        d.put("createdAt", created);
+        d.put("requested_amount", e.amount());
+        d.put("transaction_date", created);
+        d.putObject("plan_object");
+        d.putObject("subaccount");
+        if (o == Outcome.REQUIRES_ACTION && !verify) {
+            d.put("url", "https://standard.paystack.co/sim/3ds/" + e.reference());
+            d.put("display_text", "Please complete authentication on your bank's page");
+        }
+        return d;
+    }
+
+    private static String status(String ledgerStatus, boolean verify) {
+        return switch (ledgerStatus) {
+            case LedgerEntry.SUCCEEDED -> "success";
+            case LedgerEntry.FAILED -> "failed";
+            // the charge call asks the client to open a 3DS URL; verify reports the transaction as ongoing
+            case LedgerEntry.REQUIRES_ACTION -> verify ? "ongoing" : "open_url";
+            default -> "pending";
+        };
+    }
+
+    private static String or(String message, String fallback) {
+        return message != null ? message : fallback;
+    }
+}

@@ -1,0 +1,43 @@
+package io.payroute.simulator;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * One provider's wire format: routes, request parsing into {@link ChargeAttempt}s, and rendering of
+ * outcomes and errors in the provider's own envelopes. Everything else lives in the shared engine.
+ */
+interface ProviderDialect {
+
+    String name();
+
+    /** Routes and answers one authenticated request. May throw {@link SimException}. */
+    SimResponse handle(SimRequest request, ChargeDesk desk);
+
+    /** A recorded charge (success, decline, pending, requires_action) as the charge endpoint answers it. */
+    SimResponse renderCharge(ChargeRecord record);
+
+    /** A second charge with an already used unique reference. */
+    SimResponse duplicate(ChargeAttempt attempt);
+
+    /** A raw card number that fails the Luhn check. */
+    SimResponse invalidCard(ChargeAttempt attempt);
+
+    /** A transport-level error in this provider's envelope; {@code message} null means the provider's usual text. */
+    SimResponse error(ErrorKind kind, String message, String param);
+
+    /** Forgets per-provider state beyond the ledger (Stripe's idempotency keys) when the ledger is cleared. */
+    default void reset() {
+    }
+
+    /** {@code Authorization: Bearer <secret>}, compared in constant time. */
+    default boolean authorized(SimRequest request, String secret) {
+        String auth = request.header("Authorization");
+        return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                && constantTimeEquals(auth.substring(7).trim(), secret);
+    }
+
+    static boolean constantTimeEquals(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+}

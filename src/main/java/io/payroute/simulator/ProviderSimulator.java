@@ -1,0 +1,274 @@
+package io.payroute.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The shared engine behind one provider: listener lifecycle, runtime mode, latency scheduling, auth,
+ * outcome choice and ledger. The provider-specific wire format is delegated to a {@link ProviderDialect}.
+ */
+final class ProviderSimulator implements ChargeDesk {
+    private static final Logger log = LoggerFactory.getLogger(ProviderSimulator.class);
+    /** Large accept backlog: load tests open hundreds of connections at once. */
+    static final int BACKLOG = 1024;
+
+    private final ProviderDialect dialect;
+    private final String host;
+    private final String secretKey;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timer;
+    private final OutcomePicker picker;
+    private final Ledger ledger = new Ledger();
+    private final Set<HttpExchange> hung = ConcurrentHashMap.newKeySet();
+
+    private volatile Mode mode = Mode.NORMAL;
+    private volatile Behaviour behaviour;
+    private HttpServer server; // guarded by this
+    private int port;          // the real port once bound; reused when reopening after "refuse"
+
+    ProviderSimulator(ProviderDialect dialect, String host, ProviderSettings settings, Random random,
+                      ExecutorService workers, ScheduledExecutorService timer) {
+        this.dialect = dialect;
+        this.host = host;
+        this.secretKey = settings.secretKey();
+        this.port = settings.port();
+        this.behaviour = settings.behaviour();
+        this.picker = new OutcomePicker(random);
+        this.workers = workers;
+        this.timer = timer;
+    }
+
+    String name() {
+        return dialect.name();
+    }
+
+    synchronized void start() throws IOException {
+        if (server != null) {
+            return;
+        }
+        HttpServer s = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
+        s.createContext("/", this::handle);
+        s.setExecutor(workers);
+        s.start();
+        server = s;
+        port = s.getAddress().getPort();
+    }
+
+    synchronized void stop() {
+        if (server != null) {
+            server.stop(0); // closes the listening socket and every open connection
+            server = null;
+        }
+        releaseHung();
+    }
+
+    synchronized URI baseUrl() {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return URI.create("http://" + h + ":" + port);
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    synchronized void setMode(Mode newMode) {
+        Mode old = mode;
+        mode = newMode;
+        if (newMode == Mode.REFUSE) {
+            stop();
+        } else {
+            try {
+                start();
+            } catch (IOException e) {
+                mode = old;
+                throw new UncheckedIOException("cannot reopen " + name() + " on port " + port, e);
+            }
+            if (newMode != Mode.HANG) {
+                releaseHung();
+            }
+        }
+    }
+
+    Behaviour behaviour() {
+        return behaviour;
+    }
+
+    void setBehaviour(Behaviour b) {
+        behaviour = b;
+    }
+
+    List<LedgerEntry> ledger(String reference) {
+        return ledger.entries(reference);
+    }
+
+    void clearLedger() {
+        ledger.clear();
+        dialect.reset();
+    }
+
+    // ---- request handling (runs on the shared worker pool) ----
+
+    private void handle(HttpExchange ex) {
+        try {
+            Mode m = mode;
+            if (m == Mode.HANG) {
+                hung.add(ex);
+                if (mode != Mode.HANG) { // the mode changed while we parked it
+                    releaseHung();
+                }
+                return;
+            }
+            if (m == Mode.UNAVAILABLE) {
+                ex.getRequestBody().close();
+                respond(ex, dialect.error(ErrorKind.UNAVAILABLE, null, null));
+                return;
+            }
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            SimRequest req = SimRequest.of(ex.getRequestMethod(), ex.getRequestURI().getPath(),
+                    ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(), body);
+            respond(ex, dispatch(req));
+        } catch (IOException | RuntimeException e) {
+            log.debug("{} simulator: request failed", name(), e);
+            ex.close();
+        }
+    }
+
+    private SimResponse dispatch(SimRequest req) {
+        if (!dialect.authorized(req, secretKey)) {
+            return dialect.error(ErrorKind.UNAUTHORIZED, null, null);
+        }
+        try {
+            return dialect.handle(req, this);
+        } catch (SimException e) {
+            return dialect.error(e.kind, e.getMessage(), e.param);
+        } catch (RuntimeException e) {
+            log.warn("{} simulator: unexpected failure on {} {}", name(), req.method(), req.path(), e);
+            return dialect.error(ErrorKind.SERVER_ERROR, null, null);
+        }
+    }
+
+    /** Sends now or, with latency, from the scheduler: handler threads never sleep. */
+    private void respond(HttpExchange ex, SimResponse r) {
+        long delay = picker.latency(behaviour) + r.extraDelayMs();
+        if (delay <= 0) {
+            write(ex, r);
+            return;
+        }
+        try {
+            // the timer only hands over; the (small) write happens on a worker
+            timer.schedule(() -> {
+                try {
+                    workers.execute(() -> write(ex, r));
+                } catch (RejectedExecutionException e) {
+                    ex.close();
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            ex.close(); // shutting down
+        }
+    }
+
+    static void write(HttpExchange ex, SimResponse r) {
+        try {
+            if (r.contentType() != null) {
+                ex.getResponseHeaders().set("Content-Type", r.contentType());
+            }
+            for (Map.Entry<String, String> h : r.headers().entrySet()) {
+                ex.getResponseHeaders().set(h.getKey(), h.getValue());
+            }
+            if (r.body().length == 0) {
+                ex.sendResponseHeaders(r.status(), -1);
+            } else {
+                ex.sendResponseHeaders(r.status(), r.body().length);
+                ex.getResponseBody().write(r.body());
+            }
+        } catch (IOException e) {
+            // the client gave up (timeout, refuse drill); nothing to do
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void releaseHung() {
+        for (HttpExchange ex : hung) {
+            if (hung.remove(ex)) {
+                try {
+                    workers.execute(() -> write(ex, dialect.error(ErrorKind.UNAVAILABLE, null, null)));
+                } catch (RejectedExecutionException e) {
+                    ex.close(); // shutting down
+                }
+            }
+        }
+    }
+
+    // ---- ChargeDesk: the one charge flow shared by every dialect ----
+
+    @Override
+    public SimResponse charge(ChargeAttempt attempt) {
+        if (attempt.uniqueReference() && ledger.hasUniqueReference(attempt.reference())) {
+            return dialect.duplicate(attempt);
+        }
+        Behaviour b = behaviour;
+        Outcome outcome = picker.pick(attempt, b);
+        switch (outcome) {
+            case INVALID_CARD:
+                return dialect.invalidCard(attempt);
+            case ERROR:
+                return dialect.error(ErrorKind.SERVER_ERROR, null, null);
+            case UNAVAILABLE:
+                return dialect.error(ErrorKind.UNAVAILABLE, null, null);
+            case RATE_LIMITED:
+                return dialect.error(ErrorKind.RATE_LIMITED, null, null);
+            default:
+                break;
+        }
+        LedgerEntry entry = new LedgerEntry(attempt.id(), attempt.reference(), attempt.amountMinor(),
+                attempt.currency(), outcome.recordedAs, attempt.paymentMethod(),
+                java.util.Collections.unmodifiableMap(attempt.metadata()), Instant.now());
+        ChargeRecord record = new ChargeRecord(entry, outcome, attempt.token(), attempt.email());
+        if (!ledger.add(record, attempt.uniqueReference())) {
+            return dialect.duplicate(attempt); // lost a race with a concurrent duplicate
+        }
+        SimResponse response = dialect.renderCharge(record);
+        // "provider charged, client timed out": recorded now, answered late
+        return outcome == Outcome.TIMEOUT ? response.withExtraDelay(b.timeoutDelayMs()) : response;
+    }
+
+    @Override
+    public Optional<ChargeRecord> byId(String id) {
+        return ledger.byId(id);
+    }
+
+    @Override
+    public Optional<ChargeRecord> byReference(String reference) {
+        return ledger.byReference(reference);
+    }
+
+    @Override
+    public List<ChargeRecord> find(Predicate<ChargeRecord> filter) {
+        return ledger.find(filter);
+    }
+}

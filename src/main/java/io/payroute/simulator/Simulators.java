@@ -1,0 +1,194 @@
+package io.payroute.simulator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The running provider simulators (Paystack, Flutterwave v3, Stripe), each on its own loopback port,
+ * plus the control API on another. Start with {@link #start(SimulatorSettings)}; close to stop everything.
+ */
+public final class Simulators implements AutoCloseable {
+    public static final String PAYSTACK = "paystack";
+    public static final String FLUTTERWAVE = "flutterwave";
+    public static final String STRIPE = "stripe";
+    public static final List<String> PROVIDERS = List.of(PAYSTACK, FLUTTERWAVE, STRIPE);
+
+    private static final Logger log = LoggerFactory.getLogger(Simulators.class);
+
+    private final Map<String, ProviderSimulator> providers = new LinkedHashMap<>();
+    private final ExecutorService workers;
+    private final ScheduledThreadPoolExecutor timer;
+    private ControlServer control;
+    private volatile boolean closed;
+
+    private Simulators(SimulatorSettings settings) {
+        // a small fixed pool does all request work; delays are timers, so threads never sleep
+        int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                daemonThreads("payroute-sim-worker"));
+        timer = new ScheduledThreadPoolExecutor(1, daemonThreads("payroute-sim-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        long seed = settings.seed() != null ? settings.seed() : new Random().nextLong();
+        for (ProviderDialect dialect : List.of(new PaystackDialect(), new FlutterwaveDialect(), new StripeDialect())) {
+            // each provider gets its own stream so one provider's traffic does not shift another's outcomes
+            Random random = new Random(seed ^ dialect.name().hashCode());
+            providers.put(dialect.name(), new ProviderSimulator(dialect, settings.host(),
+                    settings.provider(dialect.name()), random, workers, timer));
+        }
+    }
+
+    /** Binds every listener; on failure, whatever was started is stopped again. */
+    public static Simulators start(SimulatorSettings settings) {
+        enableNoDelay();
+        Simulators sims = new Simulators(settings);
+        try {
+            for (ProviderSimulator p : sims.providers.values()) {
+                p.start();
+            }
+            sims.control = new ControlServer(sims, settings.host(), settings.controlPort(), sims.workers);
+        } catch (IOException e) {
+            sims.close();
+            throw new UncheckedIOException("cannot start provider simulators: " + e.getMessage(), e);
+        }
+        log.info("Provider simulators started: {} control={}", sims.describe(), sims.controlUrl());
+        return sims;
+    }
+
+    /**
+     * The JDK HTTP server writes headers and body separately; with Nagle on, a keep-alive client's delayed
+     * ACK then adds ~40 ms to every response. Must be set before the server classes initialise.
+     */
+    private static void enableNoDelay() {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    /** Root URL of a provider, e.g. {@code http://127.0.0.1:18082}; clients append /v3 or /v1 themselves. */
+    public URI baseUrl(String provider) {
+        return provider(provider).baseUrl();
+    }
+
+    public URI controlUrl() {
+        return control.url();
+    }
+
+    public List<String> providers() {
+        return PROVIDERS;
+    }
+
+    /** Every recorded charge of a provider, oldest first. */
+    public List<LedgerEntry> ledger(String provider) {
+        return provider(provider).ledger(null);
+    }
+
+    /** Recorded charges of a provider with the given ledger reference. */
+    public List<LedgerEntry> ledger(String provider, String reference) {
+        return provider(provider).ledger(reference);
+    }
+
+    /** Every recorded charge of every provider. */
+    public List<LedgerEntry> allLedgers() {
+        List<LedgerEntry> all = new ArrayList<>();
+        providers.values().forEach(p -> all.addAll(p.ledger(null)));
+        return all;
+    }
+
+    public void clearLedger(String provider) {
+        provider(provider).clearLedger();
+    }
+
+    public void clearLedgers() {
+        providers.values().forEach(ProviderSimulator::clearLedger);
+    }
+
+    public Mode mode(String provider) {
+        return provider(provider).mode();
+    }
+
+    public void setMode(String provider, Mode mode) {
+        provider(provider).setMode(mode);
+    }
+
+    public Behaviour behaviour(String provider) {
+        return provider(provider).behaviour();
+    }
+
+    public void setBehaviour(String provider, Behaviour behaviour) {
+        provider(provider).setBehaviour(behaviour);
+    }
+
+    /** Back to a clean state: every provider in normal mode, with the given behaviour, empty ledgers. */
+    public void reset(Behaviour behaviour) {
+        for (ProviderSimulator p : providers.values()) {
+            p.setMode(Mode.NORMAL);
+            p.setBehaviour(behaviour);
+            p.clearLedger();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (control != null) {
+            control.stop();
+        }
+        providers.values().forEach(ProviderSimulator::stop);
+        timer.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    // ---- package internals for the control API ----
+
+    ProviderSimulator provider(String name) {
+        ProviderSimulator p = name == null ? null : providers.get(name.toLowerCase(Locale.ROOT));
+        if (p == null) {
+            throw new IllegalArgumentException("unknown provider: " + name + " (known: " + PROVIDERS + ")");
+        }
+        return p;
+    }
+
+    boolean knows(String name) {
+        return name != null && providers.containsKey(name.toLowerCase(Locale.ROOT));
+    }
+
+    Collection<ProviderSimulator> all() {
+        return providers.values();
+    }
+
+    private String describe() {
+        StringBuilder sb = new StringBuilder();
+        providers.forEach((n, p) -> sb.append(n).append('=').append(p.baseUrl()).append(' '));
+        return sb.toString().trim();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,145 @@
+package io.payroute.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.payroute.routing.ProviderHealth;
+import io.payroute.simulator.Behaviour;
+import io.payroute.simulator.LedgerEntry;
+import io.payroute.simulator.Simulators;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the end-to-end tests: the whole service on a random port, talking real HTTP to the provider
+ * simulators, with a real database (H2, or PostgreSQL when the build runs them with
+ * -Dpayroute.test.database=postgres) and the embedded broker. All test classes share one application context.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+@ExtendWith(TestDatabase.class)
+public abstract class ApiTestSupport {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @LocalServerPort
+    protected int port;
+    @Autowired
+    protected Simulators simulators;
+    @Autowired
+    protected JdbcTemplate jdbc;
+    @Autowired
+    private CircuitBreakerRegistry breakers;
+    @Autowired
+    private ProviderHealth health;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabase.configure(registry);
+    }
+
+    /** Every test starts from healthy providers with empty ledgers, closed breakers and no routing history. */
+    @BeforeEach
+    void resetProviders() {
+        simulators.reset(Behaviour.defaults().withTimeoutDelayMs(3000));
+        breakers.getAllCircuitBreakers().forEach(cb -> cb.reset());
+        health.reset();
+    }
+
+    protected ProviderHealth health() {
+        return health;
+    }
+
+    /** A response with its body parsed as JSON (null when empty or not JSON). */
+    public record Response(int status, Map<String, List<String>> headers, String text, JsonNode json) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    protected Response post(String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (!headers.containsKey("Content-Type")) {
+            b.header("Content-Type", "application/json");
+        }
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
+    protected Response postCharge(String body) {
+        return post("/v1/charges", body, Map.of());
+    }
+
+    protected Response postCharge(String body, String idempotencyKey) {
+        return post("/v1/charges", body, Map.of("Idempotency-Key", idempotencyKey));
+    }
+
+    protected Response get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    protected URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    protected static Response send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode json = null;
+            try {
+                json = r.body().isBlank() ? null : JSON.readTree(r.body());
+            } catch (IOException notJson) {
+                // left null: the assertion on the body will say so
+            }
+            return new Response(r.statusCode(), r.headers().map(), r.body(), json);
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + request.uri(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A valid charge body paying with the given provider tokens ({"paystack": "AUTH_success"}, ...). */
+    protected static String chargeBody(long amount, String currency, Map<String, String> tokens) {
+        String tokenJson = tokens.entrySet().stream()
+                .map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"")
+                .collect(Collectors.joining(", ", "{", "}"));
+        return """
+                {"amount": %d, "currency": "%s", "reference": "order-%d",
+                 "customer": {"email": "ada@example.com", "name": "Ada Lovelace"},
+                 "payment_method": {"type": "tokens", "tokens": %s},
+                 "metadata": {"cart": "42"}}""".formatted(amount, currency, System.nanoTime(), tokenJson);
+    }
+
+    /** Every entry the simulators recorded for a PayRoute charge, across all providers. */
+    protected List<LedgerEntry> ledgerEntriesFor(String chargeId) {
+        return simulators.allLedgers().stream()
+                .filter(e -> chargeId.equals(e.metadataValue("payroute_charge_id")))
+                .toList();
+    }
+
+    protected int countRows(String table) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM " + table, Integer.class);
+    }
+}
