@@ -9,10 +9,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The embedded Artemis broker of the all-in-one run. Spring Boot gives it only an in-VM acceptor; producers
  * outside the JVM need TCP, so a CORE + AMQP 1.0 acceptor is added (127.0.0.1:61616 by default, off 5672).
- * With spring.artemis.broker-url set, the service uses that external broker and this is not applied.
+ * With spring.artemis.embedded.enabled=false (and spring.artemis.broker-url) the service uses an external broker.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "spring.artemis.mode", havingValue = "embedded", matchIfMissing = true)
+@ConditionalOnProperty(name = "spring.artemis.embedded.enabled", havingValue = "true", matchIfMissing = true)
 public class EmbeddedBrokerConfig {
 
     @Bean
