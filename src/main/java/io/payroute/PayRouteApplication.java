@@ -1,6 +1,7 @@
 package io.payroute;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import io.payroute.provider.ProviderProperties;
 import io.payroute.routing.RoutingProperties;
@@ -23,8 +24,9 @@ public class PayRouteApplication {
         SpringApplication.run(PayRouteApplication.class, args);
     }
 
+    /** Microsecond ticks: what H2 and PostgreSQL timestamps hold, so a stored time reads back unchanged. */
     @Bean
     public Clock clock() {
-        return Clock.systemUTC();
+        return Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
     }
 }

@@ -1,5 +1,7 @@
 -- Canonical charge state. Runs unchanged on H2 (MODE=PostgreSQL) and PostgreSQL.
 -- Card numbers and CVCs are never stored: BIN and last4 only.
+-- Every index costs each charge several writes: only those a query of today needs are here; the features
+-- that list, reconcile or analyse charges add theirs with them.
 
 CREATE TABLE charges (
     id                  VARCHAR(40)  PRIMARY KEY,
@@ -8,6 +10,7 @@ CREATE TABLE charges (
     amount              BIGINT       NOT NULL CHECK (amount > 0),
     currency            CHAR(3)      NOT NULL,
     reference           VARCHAR(255),
+    description         VARCHAR(1000),
     customer            VARCHAR(4000) NOT NULL,
     payment_method      VARCHAR(2000) NOT NULL,
     metadata            VARCHAR(20000),
@@ -21,8 +24,6 @@ CREATE TABLE charges (
     created_at          TIMESTAMP WITH TIME ZONE NOT NULL,
     updated_at          TIMESTAMP WITH TIME ZONE NOT NULL
 );
-CREATE INDEX charges_merchant_created ON charges (merchant_id, created_at);
-CREATE INDEX charges_status ON charges (status, updated_at);
 
 -- One row per provider call. Written before the call (outcome NULL = in flight), so a crash
 -- mid-call leaves a visible UNKNOWN for reconciliation instead of nothing.
@@ -46,10 +47,9 @@ CREATE TABLE charge_attempts (
     response_excerpt    VARCHAR(4000),
     started_at          TIMESTAMP WITH TIME ZONE NOT NULL,
     finished_at         TIMESTAMP WITH TIME ZONE,
-    PRIMARY KEY (charge_id, seq),
-    CONSTRAINT charge_attempts_reference UNIQUE (attempt_reference)
+    -- attempt_reference is derived from (charge_id, seq), so the primary key keeps it unique
+    PRIMARY KEY (charge_id, seq)
 );
-CREATE INDEX charge_attempts_unresolved ON charge_attempts (outcome, started_at);
 
 -- Append-only log of every state change of a charge.
 CREATE TABLE charge_events (

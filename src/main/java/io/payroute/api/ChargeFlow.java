@@ -1,6 +1,7 @@
 package io.payroute.api;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import io.payroute.charge.ChargeContext;
@@ -49,7 +50,7 @@ public class ChargeFlow {
      */
     public void accept(Exchange exchange) {
         Message in = exchange.getMessage();
-        exchange.setProperty(REQUEST_ID, requestId(in));
+        correlate(exchange);
         String key = in.getHeader(IDEMPOTENCY_HEADER, String.class);
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         byte[] body = in.getBody(byte[].class);
@@ -66,32 +67,38 @@ public class ChargeFlow {
         }
     }
 
+    /** 201 with the charge as this exchange stored it (no read back; GET renders the same row). */
     public void respondCreated(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
-        respond(exchange, 201, charge.request().merchantId(), charge.id());
+        List<ChargeRepository.StoredAttempt> attempts = charge.attempts().stream()
+                .map(a -> ChargeRepository.StoredAttempt.of(a, null)).toList();
+        respond(exchange, 201, chargeJson.render(charge.stored(), attempts).toString());
         exchange.getMessage().setHeader("Location", "/v1/charges/" + charge.id());
     }
 
     public void respondWithCharge(Exchange exchange) {
+        correlate(exchange);
         String id = exchange.getMessage().getHeader("id", String.class);
         exchange.getMessage().removeHeaders("*");
         if (id == null || !CHARGE_ID.matcher(id).matches()) {
             throw ProblemException.notFound("charge " + (id == null ? "" : id.replaceAll("[^\\w-]", "")));
         }
-        respond(exchange, 200, merchantId, id);
+        ChargeRepository.StoredCharge charge = charges.findCharge(merchantId, id)
+                .orElseThrow(() -> ProblemException.notFound("charge " + id));
+        respond(exchange, 200, chargeJson.render(charge, charges.findAttempts(id)).toString());
     }
 
-    private void respond(Exchange exchange, int status, String merchant, String id) {
-        ChargeRepository.StoredCharge charge = charges.findCharge(merchant, id)
-                .orElseThrow(() -> ProblemException.notFound("charge " + id));
+    private static void respond(Exchange exchange, int status, String body) {
         Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(chargeJson.render(charge, charges.findAttempts(id)).toString());
+        out.setHeader(REQUEST_ID_HEADER, exchange.getProperty(REQUEST_ID));
+        out.setBody(body);
     }
 
-    private static String requestId(Message in) {
-        String given = in.getHeader(REQUEST_ID_HEADER, String.class);
-        return given != null && given.matches("^[\\w.-]{1,64}$") ? given : Ids.requestId();
+    /** Keeps the caller's X-Request-Id (or a new one) for logs, provider calls and the response. */
+    private static void correlate(Exchange exchange) {
+        String given = exchange.getMessage().getHeader(REQUEST_ID_HEADER, String.class);
+        exchange.setProperty(REQUEST_ID, given != null && given.matches("^[\\w.-]{1,64}$") ? given : Ids.requestId());
     }
 }

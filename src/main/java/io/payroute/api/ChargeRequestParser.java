@@ -43,7 +43,11 @@ public class ChargeRequestParser {
     private static final Set<String> TOKENS_FIELDS = Set.of("type", "tokens");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
-    private static final Pattern PRINTABLE = Pattern.compile("^[\\p{Print}\\p{L}\\p{M}\\p{N}\\p{Zs}]*$");
+    /** X-codes in ISO 4217 that are not money (metals, bond units, SDR, test, none); XAF, XOF, XCD, XPF are. */
+    private static final Set<String> NOT_MONEY = Set.of("XAU", "XAG", "XPT", "XPD", "XBA", "XBB", "XBC", "XBD",
+            "XDR", "XSU", "XUA", "XTS", "XXX");
+    /** Leaves room for the three keys PayRoute adds, within the strictest provider limit (Stripe: 50). */
+    static final int MAX_METADATA_KEYS = 40;
     private static final Pattern DIGITS = Pattern.compile("^[0-9]+$");
 
     private final ObjectMapper strictJson = JsonMapper.builder()
@@ -137,7 +141,7 @@ public class ChargeRequestParser {
             return null;
         }
         String code = node.isTextual() ? node.asText().toUpperCase(Locale.ROOT) : "";
-        if (code.length() != 3 || code.startsWith("X") || !isIsoCurrency(code)) {
+        if (code.length() != 3 || NOT_MONEY.contains(code) || !isIsoCurrency(code)) {
             errors.add(new FieldError("currency", "must be an ISO 4217 currency code such as NGN or USD"));
             return null;
         }
@@ -286,8 +290,8 @@ public class ChargeRequestParser {
             errors.add(new FieldError("metadata", "must be an object of string values"));
             return Map.of();
         }
-        if (node.size() > 50) {
-            errors.add(new FieldError("metadata", "at most 50 keys"));
+        if (node.size() > MAX_METADATA_KEYS) {
+            errors.add(new FieldError("metadata", "at most " + MAX_METADATA_KEYS + " keys"));
             return Map.of();
         }
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -319,7 +323,7 @@ public class ChargeRequestParser {
             errors.add(new FieldError(field, "must be at most " + maxLength + " characters"));
             return null;
         }
-        if (!PRINTABLE.matcher(text).matches()) {
+        if (text.codePoints().anyMatch(Character::isISOControl)) {
             errors.add(new FieldError(field, "must not contain control characters"));
             return null;
         }

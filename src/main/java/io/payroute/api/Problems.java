@@ -38,6 +38,7 @@ public class Problems {
         out.removeHeaders("*");
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         out.setHeader(Exchange.CONTENT_TYPE, MEDIA_TYPE);
+        out.setHeader(ChargeFlow.REQUEST_ID_HEADER, exchange.getProperty(ChargeFlow.REQUEST_ID));
         out.setBody(toJson(problem));
     }
 

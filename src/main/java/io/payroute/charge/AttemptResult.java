@@ -6,7 +6,7 @@ package io.payroute.charge;
  *
  * @param status         the charge status this outcome implies (null for NOT_CHARGED/UNKNOWN)
  * @param code           unified failure or state code (insufficient_funds, connection_refused, ...)
- * @param category       who the failure reflects: customer, issuer, fraud, provider, configuration
+ * @param category       who the failure reflects: customer, issuer, fraud, provider, validation, configuration
  */
 public record AttemptResult(
         Outcome outcome,

@@ -20,6 +20,7 @@ public final class ChargeContext {
     private final Instant createdAt;
     private final List<Attempt> attempts = new ArrayList<>();
     private RoutingDecision routing;
+    private ChargeRepository.StoredCharge stored;
 
     public ChargeContext(ChargeRequest request, String id, Instant createdAt) {
         this.request = request;
@@ -33,6 +34,9 @@ public final class ChargeContext {
     public List<Attempt> attempts() { return Collections.unmodifiableList(attempts); }
     public RoutingDecision routing() { return routing; }
     public void routing(RoutingDecision routing) { this.routing = routing; }
+    /** The charge row as last written by this exchange, so the response needs no read back. */
+    public ChargeRepository.StoredCharge stored() { return stored; }
+    public void stored(ChargeRepository.StoredCharge stored) { this.stored = stored; }
 
     public Attempt startAttempt(String provider, Instant now) {
         int seq = attempts.size() + 1;

@@ -27,6 +27,7 @@ public class ChargeJson {
         out.put("amount", c.amount());
         out.put("currency", c.currency());
         out.put("reference", c.reference());
+        out.put("description", c.description());
         out.put("provider", c.provider());
         out.put("provider_reference", c.providerReference());
         if (c.failureCode() != null) {

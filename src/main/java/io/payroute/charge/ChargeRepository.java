@@ -16,15 +16,34 @@ public class ChargeRepository {
 
     /** A charge row as stored; JSON columns stay JSON text. */
     public record StoredCharge(String id, String merchantId, ChargeStatus status, long amount, String currency,
-                               String reference, String customerJson, String paymentMethodJson, String metadataJson,
+                               String reference, String description, String customerJson, String paymentMethodJson, String metadataJson,
                                String provider, String providerReference, String failureCode, String failureCategory,
                                String failureMessage, String routingJson, Instant createdAt, Instant updatedAt) {
+
+        /** This charge after {@link #updateState}: what the row holds once that update committed. */
+        public StoredCharge withState(ChargeStatus newStatus, String newProvider, String newProviderReference,
+                                      String code, String category, String message, String routing, Instant now) {
+            return new StoredCharge(id, merchantId, newStatus, amount, currency, reference, description, customerJson,
+                    paymentMethodJson, metadataJson, newProvider, newProviderReference, code, category,
+                    truncate(message, 1000), routing, createdAt, now);
+        }
     }
 
     public record StoredAttempt(int seq, String provider, String attemptReference, String outcome, String status,
                                 String providerReference, String code, String category, String message,
                                 Integer httpStatus, Integer latencyMs, String resolvedFromOutcome,
                                 String resolvedFromCode, Instant startedAt, Instant finishedAt) {
+
+        /** The row {@link #updateAttempt} writes for this attempt. */
+        public static StoredAttempt of(Attempt a, Instant finishedAt) {
+            AttemptResult r = a.result();
+            AttemptResult first = a.resolvedFrom();
+            return new StoredAttempt(a.seq(), a.provider(), a.reference(), r.outcome().name(),
+                    r.status() == null ? null : r.status().wire(), r.providerReference(), r.code(), r.category(),
+                    truncate(r.message(), 1000), r.httpStatus(), a.latencyMs(),
+                    first == null ? null : first.outcome().name(), first == null ? null : first.code(),
+                    a.startedAt(), finishedAt);
+        }
     }
 
     public record StoredEvent(long id, String type, String fromStatus, String toStatus, Instant createdAt) {
@@ -38,10 +57,11 @@ public class ChargeRepository {
 
     public void insertCharge(StoredCharge c) {
         jdbc.update("""
-                INSERT INTO charges (id, merchant_id, status, amount, currency, reference, customer, payment_method,
-                                     metadata, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                c.id(), c.merchantId(), c.status().wire(), c.amount(), c.currency(), c.reference(), c.customerJson(),
+                INSERT INTO charges (id, merchant_id, status, amount, currency, reference, description, customer,
+                                     payment_method, metadata, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                c.id(), c.merchantId(), c.status().wire(), c.amount(), c.currency(), c.reference(), c.description(),
+                c.customerJson(),
                 c.paymentMethodJson(), c.metadataJson(), ts(c.createdAt()), ts(c.updatedAt()));
     }
 
@@ -51,15 +71,13 @@ public class ChargeRepository {
      *
      * @return whether this caller's change was applied
      */
-    public boolean updateState(String id, ChargeStatus expected, ChargeStatus next, String provider,
-                               String providerReference, String failureCode, String failureCategory,
-                               String failureMessage, String routingJson, Instant now) {
+    public boolean updateState(StoredCharge c, ChargeStatus expected) {
         return jdbc.update("""
                 UPDATE charges SET status = ?, provider = ?, provider_reference = ?, failure_code = ?,
                        failure_category = ?, failure_message = ?, routing = ?, updated_at = ?, version = version + 1
                 WHERE id = ? AND status = ?""",
-                next.wire(), provider, providerReference, failureCode, failureCategory, failureMessage, routingJson,
-                ts(now), id, expected.wire()) == 1;
+                c.status().wire(), c.provider(), c.providerReference(), c.failureCode(), c.failureCategory(),
+                c.failureMessage(), c.routingJson(), ts(c.updatedAt()), c.id(), expected.wire()) == 1;
     }
 
     public void insertEvent(String chargeId, String type, ChargeStatus from, ChargeStatus to, String dataJson, Instant now) {
@@ -75,19 +93,16 @@ public class ChargeRepository {
     }
 
     public void updateAttempt(String chargeId, Attempt a, String requestExcerpt, Instant now) {
-        AttemptResult r = a.result();
-        AttemptResult first = a.resolvedFrom();
+        StoredAttempt s = StoredAttempt.of(a, now);
         jdbc.update("""
                 UPDATE charge_attempts SET outcome = ?, status = ?, provider_reference = ?, code = ?, category = ?,
                        message = ?, http_status = ?, latency_ms = ?, resolved_from_outcome = ?, resolved_from_code = ?,
                        request_excerpt = COALESCE(?, request_excerpt),
                        response_excerpt = ?, finished_at = ?
                 WHERE charge_id = ? AND seq = ?""",
-                r.outcome().name(), r.status() == null ? null : r.status().wire(), r.providerReference(), r.code(),
-                r.category(), truncate(r.message(), 1000), r.httpStatus(), a.latencyMs(),
-                first == null ? null : first.outcome().name(), first == null ? null : first.code(),
-                truncate(requestExcerpt, 4000),
-                truncate(r.responseExcerpt(), 4000), ts(now), chargeId, a.seq());
+                s.outcome(), s.status(), s.providerReference(), s.code(), s.category(), s.message(), s.httpStatus(),
+                s.latencyMs(), s.resolvedFromOutcome(), s.resolvedFromCode(), truncate(requestExcerpt, 4000),
+                truncate(a.result().responseExcerpt(), 4000), ts(now), chargeId, a.seq());
     }
 
     public Optional<StoredCharge> findCharge(String merchantId, String id) {
@@ -108,7 +123,7 @@ public class ChargeRepository {
     private static StoredCharge charge(ResultSet rs, int row) throws SQLException {
         return new StoredCharge(rs.getString("id"), rs.getString("merchant_id"),
                 ChargeStatus.fromWire(rs.getString("status")), rs.getLong("amount"), rs.getString("currency"),
-                rs.getString("reference"), rs.getString("customer"), rs.getString("payment_method"),
+                rs.getString("reference"), rs.getString("description"), rs.getString("customer"), rs.getString("payment_method"),
                 rs.getString("metadata"), rs.getString("provider"), rs.getString("provider_reference"),
                 rs.getString("failure_code"), rs.getString("failure_category"), rs.getString("failure_message"),
                 rs.getString("routing"), instant(rs, "created_at"), instant(rs, "updated_at"));

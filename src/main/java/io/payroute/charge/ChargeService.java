@@ -53,7 +53,7 @@ public class ChargeService {
     public void open(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
         ChargeRequest r = charge.request();
         ChargeRepository.StoredCharge row = new ChargeRepository.StoredCharge(charge.id(), r.merchantId(),
-                ChargeStatus.PENDING, r.amount(), r.currency(), r.reference(), write(customer(r)),
+                ChargeStatus.PENDING, r.amount(), r.currency(), r.reference(), r.description(), write(customer(r)),
                 write(paymentMethod(r.paymentMethod())), write(r.metadata()), null, null, null, null, null, null,
                 charge.createdAt(), charge.createdAt());
         tx.executeWithoutResult(s -> {
@@ -61,6 +61,7 @@ public class ChargeService {
             repository.insertEvent(charge.id(), "charge.created", null, ChargeStatus.PENDING, null, charge.createdAt());
             idempotency.bindCharge(exchange, charge.id());
         });
+        charge.stored(row);
     }
 
     /** Writes the attempt before anything is sent, so a crash mid-call leaves it visible as unresolved. */
@@ -77,7 +78,6 @@ public class ChargeService {
         AttemptResult result = exchange.getProperty(ATTEMPT_RESULT, AttemptResult.class);
         attempt.complete(result);
         repository.updateAttempt(charge.id(), attempt, exchange.getProperty(REQUEST_EXCERPT, String.class), clock.instant());
-        health.record(attempt.provider(), result, attempt.latencyMs());
         exchange.setProperty(ATTEMPT_OUTCOME, result.outcome().name());
     }
 
@@ -93,30 +93,33 @@ public class ChargeService {
         exchange.setProperty(ATTEMPT_OUTCOME, result.outcome().name());
     }
 
-    /** Derives the charge's status from its last attempt and records it with the routing decision. */
+    /**
+     * Derives the charge's status from its last attempt and records it with the routing decision. The attempts
+     * are final here (a status query may have resolved the last one), so this is where routing learns from them.
+     */
     public void settle(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge) {
+        charge.attempts().forEach(a -> health.record(a.provider(), a.result(), a.latencyMs()));
         Attempt last = charge.currentAttempt();
         AttemptResult result = last == null ? null : last.result();
         Settlement s = settlement(result);
         String provider = last == null ? null : last.provider();
-        String providerReference = result == null ? null : result.providerReference();
-        String routing = write(charge.routing());
-        Instant now = clock.instant();
+        ChargeRepository.StoredCharge settled = charge.stored().withState(s.status(), provider,
+                result == null ? null : result.providerReference(), s.code(), s.category(), s.message(),
+                write(charge.routing()), clock.instant());
         tx.executeWithoutResult(status -> {
-            if (s.status() == ChargeStatus.PENDING) {
-                // no status change, but the attempts and routing decision still belong on the charge
-                repository.updateState(charge.id(), ChargeStatus.PENDING, ChargeStatus.PENDING, provider,
-                        providerReference, null, null, null, routing, now);
-                return;
+            // a pending charge keeps its status but still gets its attempts' provider and routing decision
+            if (s.status() != ChargeStatus.PENDING) {
+                ChargeStateMachine.check(charge.id(), ChargeStatus.PENDING, s.status());
             }
-            ChargeStateMachine.check(charge.id(), ChargeStatus.PENDING, s.status());
-            if (!repository.updateState(charge.id(), ChargeStatus.PENDING, s.status(), provider, providerReference,
-                    s.code(), s.category(), s.message(), routing, now)) {
+            if (!repository.updateState(settled, ChargeStatus.PENDING)) {
                 throw new IllegalStateException("charge " + charge.id() + " changed while it was being settled");
             }
-            repository.insertEvent(charge.id(), "charge." + s.status().wire(), ChargeStatus.PENDING, s.status(),
-                    write(eventData(provider, providerReference, s.code())), now);
+            if (s.status() != ChargeStatus.PENDING) {
+                repository.insertEvent(charge.id(), "charge." + s.status().wire(), ChargeStatus.PENDING, s.status(),
+                        write(eventData(provider, settled.providerReference(), s.code())), settled.updatedAt());
+            }
         });
+        charge.stored(settled);
         log.debug("charge {} settled {} via {}", charge.id(), s.status().wire(), provider);
     }
 
@@ -124,9 +127,14 @@ public class ChargeService {
     }
 
     private static Settlement settlement(AttemptResult result) {
-        if (result == null || result.outcome() == Outcome.NOT_CHARGED) {
+        if (result == null || (result.outcome() == Outcome.NOT_CHARGED && "provider".equals(result.category()))) {
             return new Settlement(ChargeStatus.FAILED, "providers_unavailable", "provider",
-                    "No eligible provider could take the charge; nothing was charged");
+                    "No eligible provider was available to take the charge; nothing was charged");
+        }
+        if (result.outcome() == Outcome.NOT_CHARGED) {
+            // refused before processing for a reason of its own (invalid token, credentials): say which
+            return new Settlement(ChargeStatus.FAILED, result.code(), result.category(),
+                    "Nothing was charged: " + result.message());
         }
         return switch (result.outcome()) {
             case DECLINED -> new Settlement(ChargeStatus.FAILED, result.code(), result.category(), result.message());

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.payroute.api.ChargeFlow;
 import io.payroute.api.ProblemException;
 import io.payroute.charge.ChargeJson;
 import io.payroute.charge.ChargeRepository;
@@ -142,6 +143,10 @@ public class JdbcIdempotencyRepository extends ServiceSupport implements Idempot
         out.removeHeaders("*");
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setHeader(REPLAYED_HEADER, "true");
+        out.setHeader(ChargeFlow.REQUEST_ID_HEADER, exchange.getProperty(ChargeFlow.REQUEST_ID));
+        if (row.chargeId() != null) {
+            out.setHeader("Location", "/v1/charges/" + row.chargeId());
+        }
         if (row.responseStatus() != null) {
             out.setHeader(Exchange.HTTP_RESPONSE_CODE, row.responseStatus());
             out.setBody(row.responseBody());

@@ -192,7 +192,7 @@ public class ProviderCalls {
         m.removeHeaders("*");
         exchange.setProperty(HTTP_STATUS, status);
         if (status >= 500 || status == 429) {
-            throw new ProviderFailureResponse(status, excerpt(text));
+            throw new ProviderFailureResponse(status, excerpt(Redaction.redactText(text)));
         }
         ObjectNode in = json.createObjectNode();
         in.put("kind", exchange.getProperty(CALL_KIND, "charge", String.class));
@@ -200,7 +200,7 @@ public class ProviderCalls {
         in.put("reference", charge.currentAttempt().reference());
         JsonNode parsed = parse(text);
         in.set("body", parsed);
-        exchange.setProperty(RESPONSE_EXCERPT, excerpt(parsed == null ? text : Redaction.redact(parsed).toString()));
+        exchange.setProperty(RESPONSE_EXCERPT, excerpt(parsed == null ? Redaction.redactText(text) : Redaction.redact(parsed).toString()));
         m.setBody(in);
     }
 
@@ -248,7 +248,8 @@ public class ProviderCalls {
         Integer httpStatus = exchange.getProperty(HTTP_STATUS, Integer.class);
         String outcome = out == null ? null : out.path("outcome").asText(null);
         if (outcome == null || !OUTCOMES.contains(outcome)) {
-            log.error("mapping of provider {} produced no valid outcome: {}", provider, out);
+            log.error("mapping of provider {} produced no valid outcome (got {})", provider,
+                    out == null ? "nothing" : out.path("outcome").asText("no outcome field"));
             exchange.setProperty(ChargeService.ATTEMPT_RESULT,
                     AttemptResult.unknown("mapping_error", "The provider's answer could not be interpreted", httpStatus, excerpt));
             return;

@@ -20,6 +20,30 @@ public class ProviderCatalog {
 
     public ProviderCatalog(ProviderProperties properties) {
         this.properties = properties;
+        validate(properties);
+    }
+
+    /** Refuses to start with a provider that could only fail: better a clear startup error than "Bearer null". */
+    private static void validate(ProviderProperties properties) {
+        List<String> problems = new java.util.ArrayList<>();
+        properties.getProviders().forEach((name, p) -> {
+            if (!p.isEnabled()) {
+                return;
+            }
+            String prefix = "payroute.providers." + name + ".";
+            if (p.getBaseUrl() == null || !p.getBaseUrl().matches("^https?://[^/?#]+(/[^?#]*)?$")) {
+                problems.add(prefix + "base-url must be an http(s) URL without query (is " + p.getBaseUrl() + ")");
+            }
+            if (p.getSecretKey() == null || p.getSecretKey().isBlank()) {
+                problems.add(prefix + "secret-key is required");
+            }
+            if (p.getCurrencies().isEmpty() || p.getMethods().isEmpty()) {
+                problems.add(prefix + "currencies and methods must each name at least one value");
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid provider configuration: " + String.join("; ", problems));
+        }
     }
 
     public List<String> names() {

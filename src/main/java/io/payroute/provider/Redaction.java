@@ -44,6 +44,13 @@ public final class Redaction {
         }
     }
 
+    /** For excerpts that are not JSON (HTML error pages, truncated bodies): masks every card-number-like digit run. */
+    public static String redactText(String text) {
+        return text == null ? null : PAN_RUN.matcher(text).replaceAll(m -> "****" + m.group().substring(m.group().length() - 4));
+    }
+
+    private static final java.util.regex.Pattern PAN_RUN = java.util.regex.Pattern.compile("(?<![0-9])[0-9]{12,19}(?![0-9])");
+
     private static boolean looksLikePan(String text) {
         return text.length() >= 12 && text.length() <= 19 && text.chars().allMatch(Character::isDigit);
     }

@@ -27,12 +27,13 @@ public class ProviderHealth {
     }
 
     /**
-     * Records one attempt. Declines that reflect the customer (insufficient funds, wrong PIN, ...) say nothing
-     * about the provider and are left out; pending outcomes are not known yet.
+     * Records one attempt. Declines that reflect the customer (insufficient funds, wrong PIN, ...) and requests
+     * a provider rejected as invalid (a merchant's bad token) say nothing about the provider and are left out;
+     * pending outcomes are not known yet.
      */
     public void record(String provider, AttemptResult result, int latencyMs) {
         Outcome outcome = result.outcome();
-        if (outcome == Outcome.PENDING || (outcome == Outcome.DECLINED && "customer".equals(result.category()))) {
+        if (outcome == Outcome.PENDING || "customer".equals(result.category()) || "validation".equals(result.category())) {
             return;
         }
         boolean success = outcome == Outcome.SUCCESS || outcome == Outcome.DECLINED;
