@@ -8,4 +8,4 @@ COPY mappings/ mappings/
 RUN useradd --system --home /opt/payroute payroute && mkdir -p data && chown -R payroute /opt/payroute
 USER payroute
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "payroute.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseParallelGC", "-jar", "payroute.jar"]

@@ -18,7 +18,7 @@ JAVA=${JAVA:-java}
 command -v wrk >/dev/null && command -v hey >/dev/null || { echo "needs wrk and hey: apt-get install -y wrk hey"; exit 2; }
 [ -f target/payroute.jar ] || mvn -B -q package -DskipTests
 
-"$JAVA" -Xms1g -Xmx2g -jar target/payroute.jar \
+"$JAVA" ${BENCH_JAVA_OPTS:--Xms1g -Xmx2g -XX:+UseParallelGC} -jar target/payroute.jar \
   --server.port="$PORT" \
   --spring.datasource.url="jdbc:h2:file:$WORK/payroute;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
   --spring.artemis.embedded.data-directory="$WORK/artemis" \

@@ -1,9 +1,6 @@
 package io.payroute.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,22 +10,6 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ControlApiTest extends SimulatorTestSupport {
-    static Simulators sims;
-
-    @BeforeAll
-    static void start() {
-        sims = Simulators.start(testSettings());
-    }
-
-    @AfterAll
-    static void stop() {
-        sims.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sims.reset(testBehaviour());
-    }
 
     void chargePaystack(String reference) {
         Resp r = postJson(sims.baseUrl("paystack"), "/transaction/charge_authorization", PAYSTACK_KEY,

@@ -1,8 +1,5 @@
 package io.payroute.simulator;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
@@ -21,22 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ModesAndLatencyTest extends SimulatorTestSupport {
-    static Simulators sims;
-
-    @BeforeAll
-    static void start() {
-        sims = Simulators.start(testSettings());
-    }
-
-    @AfterAll
-    static void stop() {
-        sims.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sims.reset(testBehaviour());
-    }
 
     static HttpRequest paystackCharge(String token) {
         return request(sims.baseUrl("paystack"), "/transaction/charge_authorization", PAYSTACK_KEY)

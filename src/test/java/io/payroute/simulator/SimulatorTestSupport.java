@@ -2,6 +2,9 @@ package io.payroute.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,8 +19,26 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-/** Real-HTTP helpers shared by the simulator tests. */
+/** Real-HTTP helpers shared by the simulator tests, and the simulators each test class runs against. */
 abstract class SimulatorTestSupport {
+    /** Fresh simulators on ephemeral ports per test class, back to a clean state before every test. */
+    static Simulators sims;
+
+    @BeforeAll
+    static void startSimulators() {
+        sims = Simulators.start(testSettings());
+    }
+
+    @AfterAll
+    static void stopSimulators() {
+        sims.close();
+    }
+
+    @BeforeEach
+    void resetSimulators() {
+        sims.reset(testBehaviour());
+    }
+
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     static final String PAYSTACK_KEY = "sk_test_payroute_sim_paystack";

@@ -1,9 +1,7 @@
 package io.payroute.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,23 +16,11 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StripeSimulatorTest extends SimulatorTestSupport {
-    static Simulators sims;
     static URI base;
 
     @BeforeAll
-    static void start() {
-        sims = Simulators.start(testSettings());
+    static void base() {
         base = sims.baseUrl("stripe");
-    }
-
-    @AfterAll
-    static void stop() {
-        sims.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sims.reset(testBehaviour());
     }
 
     static Map<String, String> params(String paymentMethod, String reference) {
