@@ -9,8 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.payroute.simulator.LedgerEntry;
 import io.payroute.support.ApiTestSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** The synchronous charge path over real HTTP: merchant → PayRoute → provider simulators → stored charge. */
+@ExtendWith(OutputCaptureExtension.class)
 class ChargeFlowApiTest extends ApiTestSupport {
 
     @Test
@@ -120,7 +124,7 @@ class ChargeFlowApiTest extends ApiTestSupport {
     }
 
     @Test
-    void rawCardIsChargedButOnlyBinAndLast4AreEverStored() {
+    void rawCardIsChargedButOnlyBinAndLast4AreEverStoredOrLogged(CapturedOutput logs) {
         String number = "4242424242424242";
         Response r = postCharge("""
                 {"amount": 5000, "currency": "USD", "customer": {"email": "card@example.com"},
@@ -140,6 +144,9 @@ class ChargeFlowApiTest extends ApiTestSupport {
         // the excerpt of what was sent is kept, redacted
         String excerpt = jdbc.queryForObject("SELECT request_excerpt FROM charge_attempts WHERE charge_id = ?", String.class, id);
         assertThat(excerpt).contains("****4242").doesNotContain(number);
+        // nor in any log line of the whole run so far, together with the providers' secret keys
+        assertThat(logs.getAll()).doesNotContain(number).doesNotContain("sk_test_payroute_sim")
+                .doesNotContain("FLWSECK_TEST-payroute-sim");
     }
 
     @Test
