@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.payroute.provider.ProviderProperties;
+import io.payroute.reconciliation.ReconciliationProperties;
 import io.payroute.routing.RoutingProperties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -17,7 +18,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  */
 @SpringBootApplication
 @EnableScheduling
-@EnableConfigurationProperties({ProviderProperties.class, RoutingProperties.class})
+@EnableConfigurationProperties({ProviderProperties.class, RoutingProperties.class, ReconciliationProperties.class})
 public class PayRouteApplication {
 
     public static void main(String[] args) {

@@ -85,24 +85,75 @@ public class ChargeRepository {
                 chargeId, type, from == null ? null : from.wire(), to.wire(), dataJson, ts(now));
     }
 
-    public void insertAttempt(String chargeId, Attempt a) {
+    /** @param checkAt when reconciliation should look at the attempt if nothing completes it before */
+    public void insertAttempt(String chargeId, Attempt a, Instant checkAt) {
         jdbc.update("""
-                INSERT INTO charge_attempts (charge_id, seq, provider, attempt_reference, started_at)
-                VALUES (?, ?, ?, ?, ?)""",
-                chargeId, a.seq(), a.provider(), a.reference(), ts(a.startedAt()));
+                INSERT INTO charge_attempts (charge_id, seq, provider, attempt_reference, started_at, next_check_at)
+                VALUES (?, ?, ?, ?, ?, ?)""",
+                chargeId, a.seq(), a.provider(), a.reference(), ts(a.startedAt()), ts(checkAt));
     }
 
-    public void updateAttempt(String chargeId, Attempt a, String requestExcerpt, Instant now) {
+    /** @param nextCheckAt when reconciliation should ask the provider again; null once the outcome is final */
+    public void updateAttempt(String chargeId, Attempt a, String requestExcerpt, Instant nextCheckAt, Instant now) {
         StoredAttempt s = StoredAttempt.of(a, now);
         jdbc.update("""
                 UPDATE charge_attempts SET outcome = ?, status = ?, provider_reference = ?, code = ?, category = ?,
                        message = ?, http_status = ?, latency_ms = ?, resolved_from_outcome = ?, resolved_from_code = ?,
                        request_excerpt = COALESCE(?, request_excerpt),
-                       response_excerpt = ?, finished_at = ?
+                       response_excerpt = ?, finished_at = ?, next_check_at = ?
                 WHERE charge_id = ? AND seq = ?""",
                 s.outcome(), s.status(), s.providerReference(), s.code(), s.category(), s.message(), s.httpStatus(),
                 s.latencyMs(), s.resolvedFromOutcome(), s.resolvedFromCode(), truncate(requestExcerpt, 4000),
-                truncate(a.result().responseExcerpt(), 4000), ts(now), chargeId, a.seq());
+                truncate(a.result().responseExcerpt(), 4000), ts(now), ts(nextCheckAt), chargeId, a.seq());
+    }
+
+    /** An attempt reconciliation must ask the provider about. */
+    public record DueAttempt(String chargeId, int seq, String provider, String reference, String providerReference,
+                             String outcome, String code, Instant startedAt, int checks) {
+    }
+
+    public List<DueAttempt> findDueAttempts(Instant now, int limit) {
+        return jdbc.query("""
+                SELECT charge_id, seq, provider, attempt_reference, provider_reference, outcome, code, started_at, checks
+                FROM charge_attempts
+                WHERE next_check_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+                ORDER BY next_check_at
+                LIMIT ?""",
+                (rs, i) -> new DueAttempt(rs.getString("charge_id"), rs.getInt("seq"), rs.getString("provider"),
+                        rs.getString("attempt_reference"), rs.getString("provider_reference"), rs.getString("outcome"),
+                        rs.getString("code"), instant(rs, "started_at"), rs.getInt("checks")),
+                ts(now), ts(now), limit);
+    }
+
+    /** Takes the work on one due attempt; only one caller, on any instance, gets true until the claim expires. */
+    public boolean claimAttempt(DueAttempt a, Instant now, Instant until) {
+        return jdbc.update("""
+                UPDATE charge_attempts SET claimed_until = ?
+                WHERE charge_id = ? AND seq = ? AND next_check_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)""",
+                ts(until), a.chargeId(), a.seq(), ts(now), ts(now)) == 1;
+    }
+
+    /** Still unknown or pending: the next status query is due at {@code next} (null: no more automatic checks). */
+    public void rescheduleAttempt(DueAttempt a, Instant next) {
+        jdbc.update("UPDATE charge_attempts SET next_check_at = ?, checks = checks + 1, claimed_until = NULL WHERE charge_id = ? AND seq = ?",
+                ts(next), a.chargeId(), a.seq());
+    }
+
+    /** Records what reconciliation learnt: the attempt's final outcome, and what it was before. */
+    public void resolveAttempt(DueAttempt a, AttemptResult r, Instant now) {
+        jdbc.update("""
+                UPDATE charge_attempts SET outcome = ?, status = ?, provider_reference = COALESCE(?, provider_reference),
+                       code = ?, category = ?, message = ?, resolved_from_outcome = ?, resolved_from_code = ?,
+                       finished_at = COALESCE(finished_at, ?), next_check_at = NULL, claimed_until = NULL,
+                       checks = checks + 1
+                WHERE charge_id = ? AND seq = ?""",
+                r.outcome().name(), r.status() == null ? null : r.status().wire(), r.providerReference(), r.code(),
+                r.category(), truncate(r.message(), 1000), a.outcome() == null ? Outcome.UNKNOWN.name() : a.outcome(),
+                a.outcome() == null ? "interrupted" : a.code(), ts(now), a.chargeId(), a.seq());
+    }
+
+    public Optional<StoredCharge> findCharge(String id) {
+        return jdbc.query("SELECT * FROM charges WHERE id = ?", ChargeRepository::charge, id).stream().findFirst();
     }
 
     public Optional<StoredCharge> findCharge(String merchantId, String id) {

@@ -8,7 +8,9 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payroute.idempotency.JdbcIdempotencyRepository;
+import io.payroute.provider.ProviderCall;
 import io.payroute.provider.ProviderCalls;
+import io.payroute.reconciliation.ReconciliationSchedule;
 import io.payroute.routing.ProviderHealth;
 import io.payroute.state.ChargeStateMachine;
 import org.apache.camel.Exchange;
@@ -35,15 +37,17 @@ public class ChargeService {
     private final ChargeRepository repository;
     private final JdbcIdempotencyRepository idempotency;
     private final ProviderHealth health;
+    private final ReconciliationSchedule schedule;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final Clock clock;
 
     public ChargeService(ChargeRepository repository, JdbcIdempotencyRepository idempotency, ProviderHealth health,
-                         TransactionTemplate tx, ObjectMapper json, Clock clock) {
+                         ReconciliationSchedule schedule, TransactionTemplate tx, ObjectMapper json, Clock clock) {
         this.repository = repository;
         this.idempotency = idempotency;
         this.health = health;
+        this.schedule = schedule;
         this.tx = tx;
         this.json = json;
         this.clock = clock;
@@ -70,15 +74,20 @@ public class ChargeService {
         Attempt attempt = charge.startAttempt(provider, clock.instant());
         ProviderCalls.resetCallState(exchange);
         exchange.removeProperty(ATTEMPT_OUTCOME);
-        repository.insertAttempt(charge.id(), attempt);
+        exchange.setProperty(ProviderCall.PROPERTY, new ProviderCall(charge.id(), provider, attempt.reference(), null));
+        repository.insertAttempt(charge.id(), attempt, schedule.inFlightDeadline(provider, attempt.startedAt()));
     }
 
     public void completeAttempt(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
         Attempt attempt = charge.currentAttempt();
         AttemptResult result = exchange.getProperty(ATTEMPT_RESULT, AttemptResult.class);
         attempt.complete(result);
-        repository.updateAttempt(charge.id(), attempt, exchange.getProperty(REQUEST_EXCERPT, String.class), clock.instant());
+        Instant now = clock.instant();
+        repository.updateAttempt(charge.id(), attempt, exchange.getProperty(REQUEST_EXCERPT, String.class),
+                schedule.after(result.outcome(), 0, now), now);
         exchange.setProperty(ATTEMPT_OUTCOME, result.outcome().name());
+        exchange.setProperty(ProviderCall.PROPERTY,
+                exchange.getProperty(ProviderCall.PROPERTY, ProviderCall.class).withProviderReference(result.providerReference()));
     }
 
     /** Applies what a status query learnt about an UNKNOWN attempt; a still-unknown answer changes nothing. */
@@ -89,7 +98,8 @@ public class ChargeService {
             return;
         }
         attempt.resolve(result.withProviderReferenceIfMissing(attempt.result().providerReference()));
-        repository.updateAttempt(charge.id(), attempt, null, clock.instant());
+        Instant now = clock.instant();
+        repository.updateAttempt(charge.id(), attempt, null, schedule.after(result.outcome(), 0, now), now);
         exchange.setProperty(ATTEMPT_OUTCOME, result.outcome().name());
     }
 
@@ -106,21 +116,57 @@ public class ChargeService {
         ChargeRepository.StoredCharge settled = charge.stored().withState(s.status(), provider,
                 result == null ? null : result.providerReference(), s.code(), s.category(), s.message(),
                 write(charge.routing()), clock.instant());
-        tx.executeWithoutResult(status -> {
+        boolean applied = Boolean.TRUE.equals(tx.execute(status -> {
             // a pending charge keeps its status but still gets its attempts' provider and routing decision
             if (s.status() != ChargeStatus.PENDING) {
                 ChargeStateMachine.check(charge.id(), ChargeStatus.PENDING, s.status());
             }
             if (!repository.updateState(settled, ChargeStatus.PENDING)) {
-                throw new IllegalStateException("charge " + charge.id() + " changed while it was being settled");
+                return false;
             }
             if (s.status() != ChargeStatus.PENDING) {
                 repository.insertEvent(charge.id(), "charge." + s.status().wire(), ChargeStatus.PENDING, s.status(),
                         write(eventData(provider, settled.providerReference(), s.code())), settled.updatedAt());
             }
+            return true;
+        }));
+        if (applied) {
+            charge.stored(settled);
+        } else {
+            // reconciliation settled it first (this exchange outlived its in-flight deadline): answer with that
+            log.info("charge {} was settled by reconciliation while its request was still running", charge.id());
+            charge.stored(repository.findCharge(charge.id()).orElseThrow());
+        }
+    }
+
+    /**
+     * Settles a charge from what reconciliation learnt about its deciding attempt: the charge moves from whatever
+     * non-final status it is in, through the state machine, with its event; nothing happens to a final charge.
+     */
+    public void settleLater(String chargeId, String provider, AttemptResult result) {
+        Instant now = clock.instant();
+        tx.executeWithoutResult(status -> {
+            ChargeRepository.StoredCharge current = repository.findCharge(chargeId).orElseThrow();
+            ChargeStatus next = switch (result.outcome()) {
+                case SUCCESS -> ChargeStatus.SUCCEEDED;
+                case DECLINED, NOT_CHARGED -> ChargeStatus.FAILED;
+                default -> result.status() == null ? ChargeStatus.PENDING : result.status();
+            };
+            if (current.status().isFinal() || next == current.status()) {
+                return;
+            }
+            ChargeStateMachine.check(chargeId, current.status(), next);
+            boolean failed = next == ChargeStatus.FAILED;
+            ChargeRepository.StoredCharge settled = current.withState(next, provider,
+                    result.providerReference() != null ? result.providerReference() : current.providerReference(),
+                    failed ? result.code() : null, failed ? result.category() : null, failed ? result.message() : null,
+                    current.routingJson(), now);
+            if (repository.updateState(settled, current.status())) {
+                repository.insertEvent(chargeId, "charge." + next.wire(), current.status(), next,
+                        write(eventData(provider, settled.providerReference(), settled.failureCode())), now);
+                log.info("charge {} reconciled: {} -> {}", chargeId, current.status().wire(), next.wire());
+            }
         });
-        charge.stored(settled);
-        log.debug("charge {} settled {} via {}", charge.id(), s.status().wire(), provider);
     }
 
     private record Settlement(ChargeStatus status, String code, String category, String message) {

@@ -135,12 +135,11 @@ public class ProviderCalls {
     }
 
     /** Canonical input for status-request.jsonata: what PayRoute knows about the unresolved attempt. */
-    public void statusQueryInput(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
-        Attempt attempt = charge.currentAttempt();
+    public void statusQueryInput(@ExchangeProperty(ProviderCall.PROPERTY) ProviderCall call, Exchange exchange) {
         Map<String, Object> in = new LinkedHashMap<>();
-        in.put("charge_id", charge.id());
-        in.put("reference", attempt.reference());
-        in.put("provider_reference", attempt.result() == null ? null : attempt.result().providerReference());
+        in.put("charge_id", call.chargeId());
+        in.put("reference", call.reference());
+        in.put("provider_reference", call.providerReference());
         exchange.getMessage().setBody(in);
         resetCallState(exchange);
         exchange.setProperty(CALL_KIND, "status");
@@ -184,7 +183,7 @@ public class ProviderCalls {
     }
 
     /** Inside the breaker: provider failures throw (and count); a business answer goes on to the response mapping. */
-    public void received(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange)
+    public void received(@ExchangeProperty(ProviderCall.PROPERTY) ProviderCall call, Exchange exchange)
             throws ProviderFailureResponse {
         Message m = exchange.getMessage();
         int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
@@ -197,7 +196,7 @@ public class ProviderCalls {
         ObjectNode in = json.createObjectNode();
         in.put("kind", exchange.getProperty(CALL_KIND, "charge", String.class));
         in.put("http_status", status);
-        in.put("reference", charge.currentAttempt().reference());
+        in.put("reference", call.reference());
         JsonNode parsed = parse(text);
         in.set("body", parsed);
         exchange.setProperty(RESPONSE_EXCERPT, excerpt(parsed == null ? Redaction.redactText(text) : Redaction.redact(parsed).toString()));

@@ -22,6 +22,7 @@ import java.util.concurrent.Executor;
  * GET    /sim                        providers with base_url, mode, behaviour
  * GET    /sim/{provider}/ledger      {"provider", "entries": [...]}   (?reference= filter)
  * DELETE /sim/{provider}/ledger      204
+ * POST   /sim/{provider}/settle      {"reference", "status": "succeeded"|"failed"} → the settled entry (404 if none pending)
  * GET    /sim/{provider}/mode        {"provider", "mode"}
  * PUT    /sim/{provider}/mode        {"mode": "normal|refuse|unavailable|hang"}
  * GET    /sim/{provider}/behaviour   behaviour
@@ -103,6 +104,21 @@ final class ControlServer {
                 String reference = SimRequest.parseQuery(uri.getRawQuery()).get("reference");
                 p.ledger(reference).forEach(e -> entries.add(Json.ledgerEntry(e)));
                 return SimResponse.json(200, ledger);
+            case "settle": {
+                requireMethod(method, "POST");
+                JsonNode request = object(body);
+                String ref = request.path("reference").asText(null);
+                String status = request.path("status").asText("");
+                if (ref == null || ref.isBlank()) {
+                    throw new Problem(400, "Bad Request", "reference is required", "reference");
+                }
+                if (!status.equals(LedgerEntry.SUCCEEDED) && !status.equals(LedgerEntry.FAILED)) {
+                    throw new Problem(400, "Bad Request", "status must be succeeded or failed", "status");
+                }
+                return p.settle(ref, status.equals(LedgerEntry.SUCCEEDED))
+                        .map(e -> SimResponse.json(200, Json.ledgerEntry(e)))
+                        .orElseThrow(() -> new Problem(404, "Not Found", "No pending charge with reference " + ref, "reference"));
+            }
             case "mode":
                 if (method.equals("PUT")) {
                     JsonNode mode = object(body).get("mode");

@@ -73,6 +73,31 @@ final class Ledger {
         return out;
     }
 
+    /**
+     * Gives a pending (or requires_action) charge its final outcome, as a provider does asynchronously.
+     * The record keeps its place in the ledger.
+     *
+     * @return the settled entry, or empty when no unsettled charge has this reference
+     */
+    synchronized Optional<LedgerEntry> settle(String reference, Outcome outcome) {
+        Optional<ChargeRecord> current = byReference(reference).filter(r ->
+                LedgerEntry.PENDING.equals(r.entry().status()) || LedgerEntry.REQUIRES_ACTION.equals(r.entry().status()));
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        ChargeRecord old = current.get();
+        LedgerEntry e = old.entry();
+        ChargeRecord settled = new ChargeRecord(new LedgerEntry(e.id(), e.reference(), e.amount(), e.currency(),
+                outcome.recordedAs, e.paymentMethod(), e.metadata(), e.createdAt()), outcome, old.token(), old.email());
+        byId.put(e.id(), settled);
+        byUniqueReference.replace(e.reference(), old, settled);
+        List<ChargeRecord> all = new ArrayList<>(ordered);
+        all.replaceAll(r -> r == old ? settled : r);
+        ordered.clear();
+        ordered.addAll(all);
+        return Optional.of(settled.entry());
+    }
+
     synchronized void clear() {
         ordered.clear();
         byId.clear();

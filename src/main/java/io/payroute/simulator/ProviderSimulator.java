@@ -257,6 +257,11 @@ final class ProviderSimulator implements ChargeDesk {
         return outcome == Outcome.TIMEOUT ? response.withExtraDelay(b.timeoutDelayMs()) : response;
     }
 
+    /** The provider's asynchronous outcome of a pending charge: it succeeds, or fails as a generic decline. */
+    public Optional<LedgerEntry> settle(String reference, boolean succeeded) {
+        return ledger.settle(reference, succeeded ? Outcome.SUCCESS : Outcome.DECLINE_GENERIC);
+    }
+
     @Override
     public Optional<ChargeRecord> byId(String id) {
         return ledger.byId(id);

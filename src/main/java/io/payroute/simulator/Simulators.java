@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -117,6 +118,14 @@ public final class Simulators implements AutoCloseable {
         List<LedgerEntry> all = new ArrayList<>();
         providers.values().forEach(p -> all.addAll(p.ledger(null)));
         return all;
+    }
+
+    /**
+     * Settles a pending charge as the provider later would ("succeeded" or "failed"); its status and verify
+     * endpoints answer with the new status from then on.
+     */
+    public Optional<LedgerEntry> settle(String provider, String reference, boolean succeeded) {
+        return provider(provider).settle(reference, succeeded);
     }
 
     public void clearLedger(String provider) {

@@ -1,0 +1,95 @@
+package io.payroute.reconciliation;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.payroute.charge.AttemptResult;
+import io.payroute.charge.ChargeRepository;
+import io.payroute.charge.ChargeRepository.DueAttempt;
+import io.payroute.charge.ChargeService;
+import io.payroute.charge.Outcome;
+import io.payroute.provider.ProviderCall;
+import io.payroute.provider.ProviderCalls;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The steps of routes/reconciliation.yaml (bean {@code reconciliation}): claim attempts whose outcome PayRoute
+ * does not know (UNKNOWN, PENDING, or interrupted by a crash), ask their provider through the status-query
+ * route, and settle the charge from the answer. Reconciliation never sends a charge to another provider.
+ */
+@Component("reconciliation")
+public class Reconciliation {
+
+    /** Exchange property: the attempt this split exchange works on. */
+    public static final String DUE = "dueAttempt";
+    private static final Logger log = LoggerFactory.getLogger(Reconciliation.class);
+
+    private final ChargeRepository repository;
+    private final ChargeService charges;
+    private final ReconciliationSchedule schedule;
+    private final ReconciliationProperties properties;
+    private final Clock clock;
+
+    public Reconciliation(ChargeRepository repository, ChargeService charges, ReconciliationSchedule schedule,
+                          ReconciliationProperties properties, Clock clock) {
+        this.repository = repository;
+        this.charges = charges;
+        this.schedule = schedule;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** The due attempts this instance won the claim on; the database decides between instances. */
+    public List<DueAttempt> claimDue() {
+        Instant now = clock.instant();
+        Instant until = now.plus(properties.getClaimTimeout());
+        List<DueAttempt> claimed = new ArrayList<>();
+        for (DueAttempt due : repository.findDueAttempts(now, properties.getBatchSize())) {
+            if (repository.claimAttempt(due, now, until)) {
+                claimed.add(due);
+            }
+        }
+        return claimed;
+    }
+
+    /** Sets up the status-query route for one claimed attempt. */
+    public void prepare(DueAttempt due, Exchange exchange) {
+        ProviderCalls.resetCallState(exchange);
+        exchange.setProperty(DUE, due);
+        exchange.setProperty("provider", due.provider());
+        exchange.setProperty(ProviderCall.PROPERTY,
+                new ProviderCall(due.chargeId(), due.provider(), due.reference(), due.providerReference()));
+    }
+
+    /** Applies the provider's answer: settle, or ask again later. */
+    public void apply(@ExchangeProperty(DUE) DueAttempt due, Exchange exchange) {
+        AttemptResult answer = exchange.getProperty(ChargeService.ATTEMPT_RESULT, AttemptResult.class);
+        Instant now = clock.instant();
+        Outcome outcome = answer.outcome();
+        if (outcome == Outcome.SUCCESS || outcome == Outcome.DECLINED) {
+            settle(due, answer, now);
+        } else if ("not_found_at_provider".equals(answer.code()) && schedule.givenUp(due.startedAt(), now)) {
+            // long enough without any record at the provider: it never took the money
+            settle(due, AttemptResult.notCharged("not_found_at_provider",
+                    "The provider has no record of this attempt after " + properties.getGiveUpAfter(), null, null), now);
+        } else if (outcome == Outcome.PENDING && schedule.givenUp(due.startedAt(), now)) {
+            log.warn("charge {} still pending at {} after {}: no more automatic checks", due.chargeId(), due.provider(),
+                    properties.getGiveUpAfter());
+            repository.rescheduleAttempt(due, null);
+        } else {
+            // still unknown or pending, or the status query itself failed: ask again on the schedule
+            repository.rescheduleAttempt(due, schedule.after(Outcome.UNKNOWN, due.checks() + 1, now));
+        }
+    }
+
+    private void settle(DueAttempt due, AttemptResult answer, Instant now) {
+        repository.resolveAttempt(due, answer, now);
+        charges.settleLater(due.chargeId(), due.provider(), answer);
+    }
+}
