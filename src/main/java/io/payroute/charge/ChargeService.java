@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payroute.idempotency.JdbcIdempotencyRepository;
+import io.payroute.observability.ChargeMetrics;
 import io.payroute.provider.ProviderCall;
 import io.payroute.provider.ProviderCalls;
 import io.payroute.reconciliation.ReconciliationSchedule;
@@ -38,16 +39,19 @@ public class ChargeService {
     private final JdbcIdempotencyRepository idempotency;
     private final ProviderHealth health;
     private final ReconciliationSchedule schedule;
+    private final ChargeMetrics metrics;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final Clock clock;
 
     public ChargeService(ChargeRepository repository, JdbcIdempotencyRepository idempotency, ProviderHealth health,
-                         ReconciliationSchedule schedule, TransactionTemplate tx, ObjectMapper json, Clock clock) {
+                         ReconciliationSchedule schedule, ChargeMetrics metrics, TransactionTemplate tx,
+                         ObjectMapper json, Clock clock) {
         this.repository = repository;
         this.idempotency = idempotency;
         this.health = health;
         this.schedule = schedule;
+        this.metrics = metrics;
         this.tx = tx;
         this.json = json;
         this.clock = clock;
@@ -86,6 +90,7 @@ public class ChargeService {
         repository.updateAttempt(charge.id(), attempt, exchange.getProperty(REQUEST_EXCERPT, String.class),
                 schedule.after(result.outcome(), 0, now), now);
         exchange.setProperty(ATTEMPT_OUTCOME, result.outcome().name());
+        metrics.providerCall(attempt.provider(), result, attempt.latencyMs());
         exchange.setProperty(ProviderCall.PROPERTY,
                 exchange.getProperty(ProviderCall.PROPERTY, ProviderCall.class).withProviderReference(result.providerReference()));
     }
@@ -132,6 +137,7 @@ public class ChargeService {
         }));
         if (applied) {
             charge.stored(settled);
+            metrics.charge(provider, s.status(), charge.request().paymentMethod().type(), charge.request().currency());
         } else {
             // reconciliation settled it first (this exchange outlived its in-flight deadline): answer with that
             log.info("charge {} was settled by reconciliation while its request was still running", charge.id());
@@ -165,8 +171,17 @@ public class ChargeService {
                 repository.insertEvent(chargeId, "charge." + next.wire(), current.status(), next,
                         write(eventData(provider, settled.providerReference(), settled.failureCode())), now);
                 log.info("charge {} reconciled: {} -> {}", chargeId, current.status().wire(), next.wire());
+                metrics.charge(provider, next, paymentMethodType(current), current.currency());
             }
         });
+    }
+
+    private String paymentMethodType(ChargeRepository.StoredCharge charge) {
+        try {
+            return json.readTree(charge.paymentMethodJson()).path("type").asText("unknown");
+        } catch (JsonProcessingException e) {
+            return "unknown";
+        }
     }
 
     private record Settlement(ChargeStatus status, String code, String category, String message) {

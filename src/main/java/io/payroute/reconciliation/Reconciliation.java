@@ -10,6 +10,7 @@ import io.payroute.charge.ChargeRepository;
 import io.payroute.charge.ChargeRepository.DueAttempt;
 import io.payroute.charge.ChargeService;
 import io.payroute.charge.Outcome;
+import io.payroute.observability.ChargeMetrics;
 import io.payroute.provider.ProviderCall;
 import io.payroute.provider.ProviderCalls;
 import org.apache.camel.Exchange;
@@ -34,14 +35,16 @@ public class Reconciliation {
     private final ChargeService charges;
     private final ReconciliationSchedule schedule;
     private final ReconciliationProperties properties;
+    private final ChargeMetrics metrics;
     private final Clock clock;
 
     public Reconciliation(ChargeRepository repository, ChargeService charges, ReconciliationSchedule schedule,
-                          ReconciliationProperties properties, Clock clock) {
+                          ReconciliationProperties properties, ChargeMetrics metrics, Clock clock) {
         this.repository = repository;
         this.charges = charges;
         this.schedule = schedule;
         this.properties = properties;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -74,17 +77,21 @@ public class Reconciliation {
         Outcome outcome = answer.outcome();
         if (outcome == Outcome.SUCCESS || outcome == Outcome.DECLINED) {
             settle(due, answer, now);
+            metrics.reconciled(due.provider(), "settled");
         } else if ("not_found_at_provider".equals(answer.code()) && schedule.givenUp(due.startedAt(), now)) {
             // long enough without any record at the provider: it never took the money
             settle(due, AttemptResult.notCharged("not_found_at_provider",
                     "The provider has no record of this attempt after " + properties.getGiveUpAfter(), null, null), now);
+            metrics.reconciled(due.provider(), "not_found_given_up");
         } else if (outcome == Outcome.PENDING && schedule.givenUp(due.startedAt(), now)) {
             log.warn("charge {} still pending at {} after {}: no more automatic checks", due.chargeId(), due.provider(),
                     properties.getGiveUpAfter());
             repository.rescheduleAttempt(due, null);
+            metrics.reconciled(due.provider(), "pending_given_up");
         } else {
             // still unknown or pending, or the status query itself failed: ask again on the schedule
             repository.rescheduleAttempt(due, schedule.after(Outcome.UNKNOWN, due.checks() + 1, now));
+            metrics.reconciled(due.provider(), "rescheduled");
         }
     }
 

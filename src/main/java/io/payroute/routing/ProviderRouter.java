@@ -8,6 +8,7 @@ import io.payroute.api.ProblemException.FieldError;
 import io.payroute.charge.Attempt;
 import io.payroute.charge.ChargeContext;
 import io.payroute.charge.Outcome;
+import io.payroute.observability.ChargeMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
@@ -25,9 +26,11 @@ public class ProviderRouter {
     static final String ATTEMPT_ENDPOINT = "direct:provider-attempt";
 
     private final ProviderScorer scorer;
+    private final ChargeMetrics metrics;
 
-    public ProviderRouter(ProviderScorer scorer) {
+    public ProviderRouter(ProviderScorer scorer, ChargeMetrics metrics) {
         this.scorer = scorer;
+        this.metrics = metrics;
     }
 
     public void plan(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge) {
@@ -50,6 +53,7 @@ public class ProviderRouter {
                 return null;
             }
             decision.failedOver(last.provider(), last.result().code());
+            metrics.failover(last.provider(), last.result().code());
         }
         List<String> tried = charge.attempts().stream().map(Attempt::provider).toList();
         for (RoutingDecision.Candidate candidate : decision.candidates()) {
@@ -59,7 +63,11 @@ public class ProviderRouter {
             }
             if (scorer.isOpen(provider)) {
                 decision.failedOver(provider, "circuit_open");
+                metrics.failover(provider, "circuit_open");
                 continue;
+            }
+            if (tried.isEmpty()) {
+                metrics.routed(provider, decision.strategy());
             }
             decision.chose(provider);
             exchange.setProperty(PROVIDER, provider);

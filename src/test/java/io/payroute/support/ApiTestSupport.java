@@ -20,6 +20,7 @@ import io.payroute.simulator.Simulators;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -30,9 +31,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Base of the end-to-end tests: the whole service on a random port, talking real HTTP to the provider
  * simulators, with a real database (H2, or PostgreSQL when the build runs them with
- * -Dpayroute.test.database=postgres) and the embedded broker. All test classes share one application context.
+ * -Dpayroute.test.database=postgres) and the embedded broker, with metrics exported as in service. All test
+ * classes share one application context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability(tracing = false)
 @ActiveProfiles("test")
 @ExtendWith(TestDatabase.class)
 public abstract class ApiTestSupport {

@@ -1,0 +1,75 @@
+package io.payroute.observability;
+
+import java.time.Duration;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.payroute.charge.AttemptResult;
+import io.payroute.charge.ChargeStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * PayRoute's business metrics, exported at /actuator/prometheus next to Camel's route metrics and the
+ * resilience4j circuit breaker metrics (bound here). Names and tags are listed in docs/observability.md.
+ */
+@Component
+public class ChargeMetrics {
+
+    private final MeterRegistry registry;
+
+    public ChargeMetrics(MeterRegistry registry, CircuitBreakerRegistry breakers) {
+        this.registry = registry;
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+    }
+
+    /** A charge answered by the synchronous flow or settled later, by the status it reached. */
+    public void charge(String provider, ChargeStatus status, String method, String currency) {
+        Counter.builder("payroute.charges")
+                .description("Charges by the status they reached")
+                .tag("provider", provider == null ? "none" : provider)
+                .tag("status", status.wire())
+                .tag("method", method)
+                .tag("currency", currency)
+                .register(registry).increment();
+    }
+
+    /** One provider call: its duration and what it proved. */
+    public void providerCall(String provider, AttemptResult result, int latencyMs) {
+        Timer.builder("payroute.provider.calls")
+                .description("Provider calls by outcome, with their latency")
+                .tag("provider", provider)
+                .tag("outcome", result.outcome().name())
+                .tag("code", result.code() == null ? "none" : result.code())
+                .publishPercentileHistogram()
+                .register(registry).record(Duration.ofMillis(latencyMs));
+    }
+
+    /** Which provider the router tried first, and why it moved on. */
+    public void routed(String provider, String strategy) {
+        Counter.builder("payroute.routing.picks")
+                .description("First choices of the router")
+                .tag("provider", provider)
+                .tag("strategy", strategy)
+                .register(registry).increment();
+    }
+
+    public void failover(String from, String reason) {
+        Counter.builder("payroute.routing.failovers")
+                .description("Failovers away from a provider, by reason")
+                .tag("provider", from)
+                .tag("reason", reason == null ? "unknown" : reason)
+                .register(registry).increment();
+    }
+
+    /** One status query of reconciliation and what came of it. */
+    public void reconciled(String provider, String result) {
+        Counter.builder("payroute.reconciliation.checks")
+                .description("Reconciliation status queries by result")
+                .tag("provider", provider)
+                .tag("result", result)
+                .register(registry).increment();
+    }
+}
