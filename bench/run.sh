@@ -4,7 +4,7 @@
 # CPU-seconds per 1,000 charges for
 #   (a) simulators at zero latency: max throughput (wrk), and p99 at 1,000 charges/s offered (hey -q)
 #   (b) simulators at 150 ms latency with 500 concurrent connections (wrk -c 500)
-# Bounded: about 3 minutes. Needs wrk and hey (apt-get install wrk hey).
+# Bounded: about 4 minutes. Needs wrk and hey (apt-get install wrk hey). BENCH_ONLY=a skips (b).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +18,7 @@ JAVA=${JAVA:-java}
 command -v wrk >/dev/null && command -v hey >/dev/null || { echo "needs wrk and hey: apt-get install -y wrk hey"; exit 2; }
 [ -f target/payroute.jar ] || mvn -B -q package -DskipTests
 
-"$JAVA" ${BENCH_JAVA_OPTS:--Xms1g -Xmx2g -XX:+UseParallelGC} -jar target/payroute.jar \
+"$JAVA" ${BENCH_JAVA_OPTS:--Xms1g -Xmx2g -XX:+UseParallelGC} -jar target/payroute.jar ${BENCH_ARGS:-} \
   --server.port="$PORT" \
   --spring.datasource.url="jdbc:h2:file:$WORK/payroute;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
   --spring.artemis.embedded.data-directory="$WORK/artemis" \
@@ -77,6 +77,7 @@ printf '%-34s rps=%s p50_ms=%s p95_ms=%s p99_ms=%s status201=%s cpu_s_per_1000=%
   "$total" "$(echo "($after - $before) * 1000 / $total" | bc -l)"
 clear_ledgers
 
+[ "${BENCH_ONLY:-}" = a ] && exit 0
 echo "== (b) simulators at 150 ms, 500 connections"
 for p in paystack flutterwave stripe; do latency $p 150; done
 run_wrk 500 "$DURATION" "(b) 150 ms providers, 500 conns"
