@@ -23,6 +23,6 @@ class MetricsApiTest extends ApiTestSupport {
                 .containsPattern("payroute_provider_calls_seconds_bucket\\{[^}]*outcome=\"SUCCESS\"[^}]*provider=\"paystack\"")
                 .containsPattern("payroute_routing_picks_total\\{[^}]*provider=\"paystack\"")
                 .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"paystack\"[^}]*state=\"closed\"[^}]*} 1")
-                .contains("camel_exchanges_total");
+                .containsPattern("camel_routes_running_routes\\{[^}]*} [1-9]");
     }
 }
