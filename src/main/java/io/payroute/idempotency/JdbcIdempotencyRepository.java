@@ -153,7 +153,16 @@ public class JdbcIdempotencyRepository extends ServiceSupport implements Idempot
             return;
         }
         String chargeId = row.chargeId();
-        if (chargeId == null || row.lockedAt().plus(lease).isAfter(clock.instant())) {
+        boolean leaseExpired = !row.lockedAt().plus(lease).isAfter(clock.instant());
+        if (chargeId == null && leaseExpired) {
+            // the owner died before creating anything: free the key (only if still in that state) for the retry
+            jdbc.update("""
+                    DELETE FROM idempotency_keys WHERE merchant_id = ? AND idempotency_key = ? AND charge_id IS NULL
+                    AND completed_at IS NULL AND locked_at = ?""",
+                    s.merchant(), s.key(), Timestamp.from(row.lockedAt()));
+            log.warn("idempotency key held past its lease with no charge; released for the next retry");
+        }
+        if (chargeId == null || !leaseExpired) {
             throw inUse();
         }
         // the owner died after creating the charge: report the charge as it stands (reconciliation finishes it)

@@ -2,6 +2,11 @@ package io.payroute.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +20,13 @@ import java.util.concurrent.TimeUnit;
 import io.payroute.simulator.Behaviour;
 import io.payroute.support.ApiTestSupport;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Stripe-grade idempotency: replay, mismatch, in-flight collision, concurrency with one key. */
 class IdempotencyApiTest extends ApiTestSupport {
+
+    @Autowired
+    private ChargeRequestParser parser;
 
     private static String key() {
         return "key-" + UUID.randomUUID();
@@ -119,6 +128,28 @@ class IdempotencyApiTest extends ApiTestSupport {
                         all.stream().filter(r -> r.status() == 201).findFirst().orElseThrow().json().get("id").asText());
         assertThat(simulators.allLedgers()).as("one provider charge across all simulators").hasSize(1);
         assertThat(countRows("idempotency_keys WHERE idempotency_key = '" + key + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void keyLeftBehindByACrashBeforeAnyChargeIsReleasedAfterItsLease() {
+        // the state a crash between taking the key and creating the charge leaves behind
+        String key = key();
+        String body = chargeBody(12_000, "NGN", Map.of("paystack", "AUTH_success"));
+        String fingerprint = RequestFingerprint.of(parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8)));
+        Instant lockedAt = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MICROS);
+        jdbc.update("""
+                INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_hash, locked_at, expires_at)
+                VALUES ('merchant_default', ?, ?, ?, ?)""",
+                key, fingerprint, Timestamp.from(lockedAt), Timestamp.from(lockedAt.plus(Duration.ofHours(24))));
+
+        Response first = postCharge(body, key);
+        assertThat(first.status()).isEqualTo(409);
+        assertThat(simulators.allLedgers()).isEmpty();
+
+        Response retry = postCharge(body, key);
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.json().get("status").asText()).isEqualTo("succeeded");
+        assertThat(simulators.allLedgers()).hasSize(1);
     }
 
     @Test
