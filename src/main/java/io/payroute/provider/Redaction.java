@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +18,7 @@ public final class Redaction {
 
     private static final Set<String> SECRET_FIELDS = Set.of("number", "card_number", "cvc", "cvv", "pin", "otp",
             "authorization_code", "token", "payment_method", "password", "secret", "secret_key");
+    private static final Pattern PAN_RUN = Pattern.compile("(?<![0-9])[0-9]{12,19}(?![0-9])");
 
     private Redaction() {
     }
@@ -46,10 +48,8 @@ public final class Redaction {
 
     /** For excerpts that are not JSON (HTML error pages, truncated bodies): masks every card-number-like digit run. */
     public static String redactText(String text) {
-        return text == null ? null : PAN_RUN.matcher(text).replaceAll(m -> "****" + m.group().substring(m.group().length() - 4));
+        return text == null ? null : PAN_RUN.matcher(text).replaceAll(m -> mask(m.group()));
     }
-
-    private static final java.util.regex.Pattern PAN_RUN = java.util.regex.Pattern.compile("(?<![0-9])[0-9]{12,19}(?![0-9])");
 
     private static boolean looksLikePan(String text) {
         return text.length() >= 12 && text.length() <= 19 && text.chars().allMatch(Character::isDigit);
