@@ -80,7 +80,13 @@ public abstract class ApiTestSupport {
     }
 
     protected Response post(String path, String body, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        return postTo(port, path, body, headers);
+    }
+
+    /** POST to the instance listening on {@code instancePort}. */
+    protected static Response postTo(int instancePort, String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instancePort + path))
+                .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (!headers.containsKey("Content-Type")) {
             b.header("Content-Type", "application/json");
@@ -98,11 +104,12 @@ public abstract class ApiTestSupport {
     }
 
     protected Response get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
+        return getFrom(port, path);
     }
 
-    protected URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+    protected static Response getFrom(int instancePort, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instancePort + path))
+                .timeout(Duration.ofSeconds(30)).GET().build());
     }
 
     protected static Response send(HttpRequest request) {
