@@ -38,6 +38,7 @@ public class ChargeJson {
         } else {
             out.putNull("failure");
         }
+        out.set("next_action", c.nextActionJson() == null ? json.nullNode() : parse(c.nextActionJson()));
         out.set("customer", parse(c.customerJson()));
         out.set("payment_method", parse(c.paymentMethodJson()));
         out.set("metadata", c.metadataJson() == null ? json.createObjectNode() : parse(c.metadataJson()));

@@ -18,14 +18,17 @@ public class ChargeRepository {
     public record StoredCharge(String id, String merchantId, ChargeStatus status, long amount, String currency,
                                String reference, String description, String customerJson, String paymentMethodJson, String metadataJson,
                                String provider, String providerReference, String failureCode, String failureCategory,
-                               String failureMessage, String routingJson, Instant createdAt, Instant updatedAt) {
+                               String failureMessage, String routingJson, String nextActionJson, Instant createdAt,
+                               Instant updatedAt) {
 
         /** This charge after {@link #updateState}: what the row holds once that update committed. */
         public StoredCharge withState(ChargeStatus newStatus, String newProvider, String newProviderReference,
-                                      String code, String category, String message, String routing, Instant now) {
+                                      String code, String category, String message, String routing,
+                                      String nextAction, Instant now) {
             return new StoredCharge(id, merchantId, newStatus, amount, currency, reference, description, customerJson,
                     paymentMethodJson, metadataJson, newProvider, newProviderReference, code, category,
-                    truncate(message, 1000), routing, createdAt, now);
+                    truncate(message, 1000), routing, newStatus == ChargeStatus.REQUIRES_ACTION ? nextAction : null,
+                    createdAt, now);
         }
     }
 
@@ -74,10 +77,12 @@ public class ChargeRepository {
     public boolean updateState(StoredCharge c, ChargeStatus expected) {
         return jdbc.update("""
                 UPDATE charges SET status = ?, provider = ?, provider_reference = ?, failure_code = ?,
-                       failure_category = ?, failure_message = ?, routing = ?, updated_at = ?, version = version + 1
+                       failure_category = ?, failure_message = ?, routing = ?, next_action = ?, updated_at = ?,
+                       version = version + 1
                 WHERE id = ? AND status = ?""",
                 c.status().wire(), c.provider(), c.providerReference(), c.failureCode(), c.failureCategory(),
-                c.failureMessage(), c.routingJson(), ts(c.updatedAt()), c.id(), expected.wire()) == 1;
+                c.failureMessage(), c.routingJson(), truncate(c.nextActionJson(), 2000), ts(c.updatedAt()), c.id(),
+                expected.wire()) == 1;
     }
 
     public void insertEvent(String chargeId, String type, ChargeStatus from, ChargeStatus to, String dataJson, Instant now) {
@@ -177,7 +182,7 @@ public class ChargeRepository {
                 rs.getString("reference"), rs.getString("description"), rs.getString("customer"), rs.getString("payment_method"),
                 rs.getString("metadata"), rs.getString("provider"), rs.getString("provider_reference"),
                 rs.getString("failure_code"), rs.getString("failure_category"), rs.getString("failure_message"),
-                rs.getString("routing"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                rs.getString("routing"), rs.getString("next_action"), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 
     private static StoredAttempt attempt(ResultSet rs, int row) throws SQLException {

@@ -62,7 +62,7 @@ public class ChargeService {
         ChargeRequest r = charge.request();
         ChargeRepository.StoredCharge row = new ChargeRepository.StoredCharge(charge.id(), r.merchantId(),
                 ChargeStatus.PENDING, r.amount(), r.currency(), r.reference(), r.description(), write(customer(r)),
-                write(paymentMethod(r.paymentMethod())), write(r.metadata()), null, null, null, null, null, null,
+                write(paymentMethod(r.paymentMethod())), write(r.metadata()), null, null, null, null, null, null, null,
                 charge.createdAt(), charge.createdAt());
         tx.executeWithoutResult(s -> {
             repository.insertCharge(row);
@@ -120,7 +120,7 @@ public class ChargeService {
         String provider = last == null ? null : last.provider();
         ChargeRepository.StoredCharge settled = charge.stored().withState(s.status(), provider,
                 result == null ? null : result.providerReference(), s.code(), s.category(), s.message(),
-                write(charge.routing()), clock.instant());
+                write(charge.routing()), result == null ? null : result.nextAction(), clock.instant());
         boolean applied = Boolean.TRUE.equals(tx.execute(status -> {
             // a pending charge keeps its status but still gets its attempts' provider and routing decision
             if (s.status() != ChargeStatus.PENDING) {
@@ -166,7 +166,7 @@ public class ChargeService {
             ChargeRepository.StoredCharge settled = current.withState(next, provider,
                     result.providerReference() != null ? result.providerReference() : current.providerReference(),
                     failed ? result.code() : null, failed ? result.category() : null, failed ? result.message() : null,
-                    current.routingJson(), now);
+                    current.routingJson(), result.nextAction(), now);
             if (repository.updateState(settled, current.status())) {
                 repository.insertEvent(chargeId, "charge." + next.wire(), current.status(), next,
                         write(eventData(provider, settled.providerReference(), settled.failureCode())), now);

@@ -119,6 +119,10 @@ class ChargeFlowApiTest extends ApiTestSupport {
 
         JsonNode action = postCharge(chargeBody(3_000, "USD", Map.of("stripe", "pm_requires_action"))).json();
         assertThat(action.get("status").asText()).isEqualTo("requires_action");
+        // the merchant learns what the customer must do: here, authenticate at the issuer's page
+        assertThat(action.at("/next_action/type").asText()).isEqualTo("redirect");
+        assertThat(action.at("/next_action/url").asText()).startsWith("https://hooks.stripe.com/redirect/authenticate/");
+        assertThat(pending.get("next_action").isNull()).isTrue();
         assertThat(jdbc.queryForList("SELECT type FROM charge_events WHERE charge_id = ? ORDER BY id", String.class,
                 action.get("id").asText())).containsExactly("charge.created", "charge.requires_action");
     }

@@ -103,6 +103,25 @@ class ProviderMappingsTest extends CamelTestSupport {
         assertThat(out.path("provider_reference").asText(null)).isEqualTo(providerReference);
     }
 
+    @Test
+    void requiresActionTellsWhatTheCustomerMustDo() throws Exception {
+        JsonNode stripe = map("stripe", "charge-response", """
+                {"kind": "charge", "http_status": 200, "reference": "r", "body": {"id": "pi_1", "status": "requires_action",
+                 "next_action": {"type": "redirect_to_url", "redirect_to_url": {"url": "https://issuer.example/3ds"}}}}""");
+        assertThat(stripe.at("/next_action/type").asText()).isEqualTo("redirect");
+        assertThat(stripe.at("/next_action/url").asText()).isEqualTo("https://issuer.example/3ds");
+        JsonNode paystack = map("paystack", "charge-response", """
+                {"kind": "charge", "http_status": 200, "reference": "r", "body": {"status": true, "message": "Charge attempted",
+                 "data": {"id": 5, "status": "send_otp", "display_text": "Enter the OTP sent to 0801"}}}""");
+        assertThat(paystack.at("/next_action/type").asText()).isEqualTo("otp");
+        assertThat(paystack.at("/next_action/message").asText()).isEqualTo("Enter the OTP sent to 0801");
+        JsonNode flutterwave = map("flutterwave", "charge-response", """
+                {"kind": "charge", "http_status": 200, "reference": "r", "body": {"status": "success", "message": "Charge initiated",
+                 "data": {"id": 9, "status": "pending"}, "meta": {"authorization": {"mode": "redirect", "redirect": "https://fw.example/3ds"}}}}""");
+        assertThat(flutterwave.get("status").asText()).isEqualTo("requires_action");
+        assertThat(flutterwave.at("/next_action/url").asText()).isEqualTo("https://fw.example/3ds");
+    }
+
     @ParameterizedTest(name = "{0} not found")
     @CsvSource(delimiter = '|', textBlock = """
             paystack    | 400 | {"status":false,"message":"Transaction reference not found"}
