@@ -13,6 +13,7 @@ import io.payroute.idempotency.JdbcIdempotencyRepository;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
@@ -59,7 +60,9 @@ public class ChargeFlow {
             throw ProblemException.invalid(IDEMPOTENCY_HEADER, "must be 1 to 255 printable ASCII characters");
         }
         ChargeRequest request = parser.parse(contentType, body);
-        exchange.setProperty(ChargeContext.PROPERTY, new ChargeContext(request, Ids.charge(), clock.instant()));
+        ChargeContext charge = new ChargeContext(request, Ids.charge(), clock.instant());
+        exchange.setProperty(ChargeContext.PROPERTY, charge);
+        MDC.put(LogContext.CHARGE_ID, charge.id());
         if (key != null) {
             exchange.setProperty(JdbcIdempotencyRepository.KEY, key);
             exchange.setProperty(JdbcIdempotencyRepository.SCOPE, request.merchantId() + ":" + key);
@@ -96,9 +99,15 @@ public class ChargeFlow {
         out.setBody(body);
     }
 
-    /** Keeps the caller's X-Request-Id (or a new one) for logs, provider calls and the response. */
+    /**
+     * Keeps the caller's X-Request-Id (or a new one) for provider calls and the response, and puts it in the
+     * logging context (MDC key request_id) until the exchange is done.
+     */
     private static void correlate(Exchange exchange) {
         String given = exchange.getMessage().getHeader(REQUEST_ID_HEADER, String.class);
-        exchange.setProperty(REQUEST_ID, given != null && given.matches("^[\\w.-]{1,64}$") ? given : Ids.requestId());
+        String requestId = given != null && given.matches("^[\\w.-]{1,64}$") ? given : Ids.requestId();
+        exchange.setProperty(REQUEST_ID, requestId);
+        MDC.put(LogContext.REQUEST_ID, requestId);
+        exchange.getExchangeExtension().addOnCompletion(LogContext.CLEAR);
     }
 }

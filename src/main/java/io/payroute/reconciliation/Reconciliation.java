@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.payroute.api.LogContext;
 import io.payroute.charge.AttemptResult;
 import io.payroute.charge.ChargeRepository;
 import io.payroute.charge.ChargeRepository.DueAttempt;
@@ -17,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,6 +66,7 @@ public class Reconciliation {
     /** Sets up the status-query route for one claimed attempt. */
     public void prepare(DueAttempt due, Exchange exchange) {
         ProviderCalls.resetCallState(exchange);
+        MDC.put(LogContext.CHARGE_ID, due.chargeId());
         exchange.setProperty(DUE, due);
         exchange.setProperty("provider", due.provider());
         exchange.setProperty(ProviderCall.PROPERTY,
@@ -93,6 +96,11 @@ public class Reconciliation {
             repository.rescheduleAttempt(due, schedule.after(Outcome.UNKNOWN, due.checks() + 1, now));
             metrics.reconciled(due.provider(), "rescheduled");
         }
+    }
+
+    /** Leaves the logging context as it found it once an attempt is done. */
+    public void done() {
+        MDC.remove(LogContext.CHARGE_ID);
     }
 
     private void settle(DueAttempt due, AttemptResult answer, Instant now) {

@@ -44,6 +44,8 @@ class FailoverApiTest extends ApiTestSupport {
         assertThat(unavailable.at("/attempts/0/code").asText()).isEqualTo("provider_unavailable");
         assertThat(unavailable.at("/attempts/0/http_status").asInt()).isEqualTo(503);
         assertThat(unavailable.get("provider").asText()).isEqualTo("paystack");
+        // one request reached flutterwave: no hidden HTTP-level retry of the POST behind the router's back
+        assertThat(unavailable.at("/attempts/0/latency_ms").asInt()).isLessThan(900);
 
         simulators.setMode("flutterwave", Mode.NORMAL);
         health().reset();
