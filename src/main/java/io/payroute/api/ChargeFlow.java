@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,7 +38,7 @@ public class ChargeFlow {
     private final String merchantId;
 
     public ChargeFlow(ChargeRequestParser parser, ChargeRepository charges, ChargeJson chargeJson, Clock clock,
-                      @org.springframework.beans.factory.annotation.Value("${payroute.default-merchant}") String merchantId) {
+                      @Value("${payroute.default-merchant}") String merchantId) {
         this.parser = parser;
         this.charges = charges;
         this.chargeJson = chargeJson;
@@ -60,9 +61,7 @@ public class ChargeFlow {
             throw ProblemException.invalid(IDEMPOTENCY_HEADER, "must be 1 to 255 printable ASCII characters");
         }
         ChargeRequest request = parser.parse(contentType, body);
-        ChargeContext charge = new ChargeContext(request, Ids.charge(), clock.instant());
-        exchange.setProperty(ChargeContext.PROPERTY, charge);
-        MDC.put(LogContext.CHARGE_ID, charge.id());
+        exchange.setProperty(ChargeContext.PROPERTY, new ChargeContext(request, Ids.charge(), clock.instant()));
         if (key != null) {
             exchange.setProperty(JdbcIdempotencyRepository.KEY, key);
             exchange.setProperty(JdbcIdempotencyRepository.SCOPE, request.merchantId() + ":" + key);

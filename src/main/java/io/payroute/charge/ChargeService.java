@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.payroute.api.LogContext;
 import io.payroute.idempotency.JdbcIdempotencyRepository;
 import io.payroute.observability.ChargeMetrics;
 import io.payroute.provider.ProviderCall;
@@ -18,6 +19,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -70,6 +72,8 @@ public class ChargeService {
             idempotency.bindCharge(exchange, charge.id());
         });
         charge.stored(row);
+        // from here on the request's log lines belong to this charge (a replayed duplicate never gets here)
+        MDC.put(LogContext.CHARGE_ID, charge.id());
     }
 
     /** Writes the attempt before anything is sent, so a crash mid-call leaves it visible as unresolved. */
