@@ -1,0 +1,101 @@
+package io.payroute.api.schema;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+@Schema(name = "Charge", description = "The canonical charge: where it went, why, and how it ended")
+public record Charge(
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "ch_01m806s5ka7hfxjkfh8nname2d") String id,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = "charge") String object,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                allowableValues = {"pending", "requires_action", "succeeded", "failed"}) String status,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "500000") long amount,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "NGN") String currency,
+        @Schema(nullable = true) String reference,
+        @Schema(nullable = true) String description,
+        @Schema(nullable = true, description = "The provider that gave the final answer", example = "flutterwave") String provider,
+        @JsonProperty("provider_reference") @Schema(nullable = true, example = "7000001") String providerReference,
+        @Schema(nullable = true) Failure failure,
+        @JsonProperty("next_action") @Schema(nullable = true) NextAction nextAction,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) ChargeCreateRequest.Customer customer,
+        @JsonProperty("payment_method") @Schema(requiredMode = Schema.RequiredMode.REQUIRED) StoredPaymentMethod paymentMethod,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Map<String, String> metadata,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<Attempt> attempts,
+        @Schema(nullable = true) Routing routing,
+        @JsonProperty("created_at") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "date-time") String createdAt,
+        @JsonProperty("updated_at") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "date-time") String updatedAt) {
+
+    @Schema(name = "Failure", nullable = true)
+    public record Failure(
+            @Schema(example = "insufficient_funds") String code,
+            @Schema(nullable = true, allowableValues = {"customer", "issuer", "fraud", "provider", "validation", "configuration"}) String category,
+            @Schema(nullable = true) String message) {
+    }
+
+    @Schema(name = "NextAction", nullable = true, description = "What the customer must do while the charge requires action")
+    public record NextAction(
+            @Schema(example = "redirect") String type,
+            @Schema(nullable = true) String url,
+            @Schema(nullable = true) String message) {
+    }
+
+    @Schema(name = "StoredPaymentMethod", description = "What is kept of a payment method: never a card number or token")
+    public record StoredPaymentMethod(
+            @Schema(allowableValues = {"tokens", "card"}) String type,
+            List<String> providers,
+            String brand,
+            String bin,
+            String last4,
+            @JsonProperty("exp_month") Integer expMonth,
+            @JsonProperty("exp_year") Integer expYear) {
+    }
+
+    @Schema(name = "Attempt", description = "One provider call")
+    public record Attempt(
+            @Schema(example = "flutterwave") String provider,
+            @Schema(allowableValues = {"SUCCESS", "PENDING", "DECLINED", "NOT_CHARGED", "UNKNOWN", "IN_FLIGHT"}) String outcome,
+            @Schema(nullable = true, example = "insufficient_funds") String code,
+            @JsonProperty("latency_ms") @Schema(nullable = true) Integer latencyMs,
+            @JsonProperty("provider_reference") @Schema(nullable = true) String providerReference,
+            @Schema(description = "The reference PayRoute sent") String reference,
+            @JsonProperty("http_status") Integer httpStatus,
+            @JsonProperty("resolved_from") ResolvedFrom resolvedFrom,
+            @JsonProperty("started_at") @Schema(format = "date-time") String startedAt) {
+    }
+
+    @Schema(name = "ResolvedFrom", description = "What the call itself ended with, before a status query resolved it")
+    public record ResolvedFrom(String outcome, @Schema(nullable = true) String code, String via) {
+    }
+
+    @Schema(name = "Routing", nullable = true, description = "Why the charge went where it went")
+    public record Routing(
+            @Schema(example = "smart") String strategy,
+            Map<String, Double> weights,
+            List<Candidate> candidates,
+            List<Excluded> excluded,
+            List<Failover> failovers,
+            @Schema(nullable = true) String chosen) {
+    }
+
+    @Schema(name = "RoutingCandidate")
+    public record Candidate(
+            String provider,
+            double score,
+            @JsonProperty("success_rate") double successRate,
+            @JsonProperty("success_rate_samples") int successRateSamples,
+            @JsonProperty("latency_p95_ms") Long latencyP95Ms,
+            long fee,
+            @Schema(allowableValues = {"CLOSED", "OPEN", "HALF_OPEN", "FORCED_OPEN", "DISABLED", "METRICS_ONLY"}) String circuit) {
+    }
+
+    @Schema(name = "RoutingExclusion")
+    public record Excluded(String provider, String reason) {
+    }
+
+    @Schema(name = "RoutingFailover")
+    public record Failover(String from, String reason) {
+    }
+}
