@@ -7,14 +7,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.payroute.simulator.Behaviour;
@@ -102,25 +98,7 @@ class IdempotencyApiTest extends ApiTestSupport {
         String key = key();
         String body = chargeBody(11_000, "NGN", Map.of("paystack", "AUTH_success", "stripe", "pm_card_success",
                 "flutterwave", "flw-t1nf-success"));
-        ExecutorService pool = Executors.newFixedThreadPool(20);
-        CountDownLatch start = new CountDownLatch(1);
-        List<CompletableFuture<Response>> responses = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            responses.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return postCharge(body, key);
-            }, pool));
-        }
-        start.countDown();
-        List<Response> all = new ArrayList<>();
-        for (CompletableFuture<Response> f : responses) {
-            all.add(f.get(30, TimeUnit.SECONDS));
-        }
-        pool.shutdown();
+        List<Response> all = concurrently(20, i -> postCharge(body, key));
 
         assertThat(all).allSatisfy(r -> assertThat(r.status()).isIn(201, 409));
         assertThat(all).filteredOn(r -> r.status() == 201).isNotEmpty()

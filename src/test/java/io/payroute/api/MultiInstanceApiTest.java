@@ -2,16 +2,10 @@ package io.payroute.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import io.payroute.PayRouteApplication;
 import io.payroute.simulator.Behaviour;
@@ -74,26 +68,9 @@ class MultiInstanceApiTest extends ApiTestSupport {
         simulators.reset(Behaviour.defaults().withLatency(150, 0));
         String key = "multi-" + UUID.randomUUID();
         String body = chargeBody(13_000, "NGN", Map.of("paystack", "AUTH_success", "flutterwave", "flw-t1nf-success"));
-        ExecutorService pool = Executors.newFixedThreadPool(20);
-        CountDownLatch start = new CountDownLatch(1);
-        List<CompletableFuture<Response>> responses = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            int instancePort = i % 2 == 0 ? port : secondPort;
-            responses.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return postTo(instancePort, "/v1/charges", body, Map.of("Idempotency-Key", key));
-            }, pool));
-        }
-        start.countDown();
-        List<Response> all = new ArrayList<>();
-        for (CompletableFuture<Response> f : responses) {
-            all.add(f.get(30, TimeUnit.SECONDS));
-        }
-        pool.shutdown();
+        // alternately to each instance
+        List<Response> all = concurrently(20,
+                i -> postTo(i % 2 == 0 ? port : secondPort, "/v1/charges", body, Map.of("Idempotency-Key", key)));
 
         assertThat(all).allSatisfy(r -> assertThat(r.status()).isIn(201, 409));
         assertThat(all.stream().filter(r -> r.status() == 201).map(r -> r.json().get("id").asText()).distinct())

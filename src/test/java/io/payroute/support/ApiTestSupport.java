@@ -6,8 +6,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -127,6 +134,37 @@ public abstract class ApiTestSupport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Sends {@code count} requests at the same moment (all threads released together) and returns every answer;
+     * {@code request} gets the request's index.
+     */
+    protected static List<Response> concurrently(int count, IntFunction<Response> request) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<CompletableFuture<Response>> responses = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                responses.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return request.apply(index);
+                }, pool));
+            }
+            start.countDown();
+            List<Response> all = new ArrayList<>();
+            for (CompletableFuture<Response> f : responses) {
+                all.add(f.get(30, TimeUnit.SECONDS));
+            }
+            return all;
+        } finally {
+            pool.shutdown();
         }
     }
 
