@@ -49,9 +49,6 @@ public class ChargeRepository {
         }
     }
 
-    public record StoredEvent(long id, String type, String fromStatus, String toStatus, Instant createdAt) {
-    }
-
     private final JdbcTemplate jdbc;
 
     public ChargeRepository(JdbcTemplate jdbc) {
@@ -168,12 +165,6 @@ public class ChargeRepository {
 
     public List<StoredAttempt> findAttempts(String chargeId) {
         return jdbc.query("SELECT * FROM charge_attempts WHERE charge_id = ? ORDER BY seq", ChargeRepository::attempt, chargeId);
-    }
-
-    public List<StoredEvent> findEvents(String chargeId) {
-        return jdbc.query("SELECT id, type, from_status, to_status, created_at FROM charge_events WHERE charge_id = ? ORDER BY id",
-                (rs, i) -> new StoredEvent(rs.getLong("id"), rs.getString("type"), rs.getString("from_status"),
-                        rs.getString("to_status"), instant(rs, "created_at")), chargeId);
     }
 
     private static StoredCharge charge(ResultSet rs, int row) throws SQLException {
