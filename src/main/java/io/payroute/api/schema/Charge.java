@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.payroute.routing.RoutingDecision;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 @Schema(name = "Charge", description = "The canonical charge: where it went, why, and how it ended")
@@ -74,28 +75,10 @@ public record Charge(
     public record Routing(
             @Schema(example = "smart") String strategy,
             Map<String, Double> weights,
-            List<Candidate> candidates,
-            List<Excluded> excluded,
-            List<Failover> failovers,
+            // the router's own records: what is documented is what is serialised
+            List<RoutingDecision.Candidate> candidates,
+            List<RoutingDecision.Excluded> excluded,
+            List<RoutingDecision.Failover> failovers,
             @Schema(nullable = true) String chosen) {
-    }
-
-    @Schema(name = "RoutingCandidate")
-    public record Candidate(
-            String provider,
-            double score,
-            @JsonProperty("success_rate") double successRate,
-            @JsonProperty("success_rate_samples") int successRateSamples,
-            @JsonProperty("latency_p95_ms") Long latencyP95Ms,
-            long fee,
-            @Schema(allowableValues = {"CLOSED", "OPEN", "HALF_OPEN", "FORCED_OPEN", "DISABLED", "METRICS_ONLY"}) String circuit) {
-    }
-
-    @Schema(name = "RoutingExclusion")
-    public record Excluded(String provider, String reason) {
-    }
-
-    @Schema(name = "RoutingFailover")
-    public record Failover(String from, String reason) {
     }
 }
