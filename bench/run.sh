@@ -22,7 +22,7 @@ command -v wrk >/dev/null && command -v hey >/dev/null || { echo "needs wrk and 
   --server.port="$PORT" \
   --spring.datasource.url="jdbc:h2:file:$WORK/payroute;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
   --spring.artemis.embedded.data-directory="$WORK/artemis" \
-  --payroute.artemis.acceptor-url="tcp://127.0.0.1:61636?protocols=CORE,AMQP" \
+  --payroute.broker.acceptor-url="tcp://127.0.0.1:61636?protocols=CORE,AMQP" \
   --payroute.simulators.control-port=28180 \
   --payroute.simulators.providers.paystack.port=28181 \
   --payroute.simulators.providers.flutterwave.port=28182 \

@@ -3,6 +3,8 @@ package io.payroute;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.payroute.async.RetryPolicy;
+import io.payroute.broker.BrokerProperties;
 import io.payroute.provider.ProviderProperties;
 import io.payroute.reconciliation.ReconciliationProperties;
 import io.payroute.routing.RoutingProperties;
@@ -18,7 +20,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  */
 @SpringBootApplication
 @EnableScheduling
-@EnableConfigurationProperties({ProviderProperties.class, RoutingProperties.class, ReconciliationProperties.class})
+@EnableConfigurationProperties({ProviderProperties.class, RoutingProperties.class, ReconciliationProperties.class,
+        BrokerProperties.class, RetryPolicy.class})
 public class PayRouteApplication {
 
     public static void main(String[] args) {

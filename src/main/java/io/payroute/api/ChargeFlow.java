@@ -13,7 +13,6 @@ import io.payroute.idempotency.JdbcIdempotencyRepository;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
-import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -28,6 +27,8 @@ public class ChargeFlow {
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
     /** Exchange property: the correlation id of this request (given by the client, or generated). */
     public static final String REQUEST_ID = "requestId";
+    /** Exchange property: the client asked for {@code Prefer: respond-async}. */
+    public static final String RESPOND_ASYNC = "respondAsync";
     private static final Pattern KEY = Pattern.compile("^[\\x21-\\x7e]{1,255}$");
     private static final Pattern CHARGE_ID = Pattern.compile("^ch_[0-9a-z]{26}$");
 
@@ -55,13 +56,19 @@ public class ChargeFlow {
         correlate(exchange);
         String key = in.getHeader(IDEMPOTENCY_HEADER, String.class);
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        boolean respondAsync = prefersAsync(in.getHeader("Prefer", String.class));
         byte[] body = in.getBody(byte[].class);
         in.removeHeaders("*");
         if (key != null && !KEY.matcher(key).matches()) {
             throw ProblemException.invalid(IDEMPOTENCY_HEADER, "must be 1 to 255 printable ASCII characters");
         }
         ChargeRequest request = parser.parse(contentType, body);
-        exchange.setProperty(ChargeContext.PROPERTY, new ChargeContext(request, Ids.charge(), clock.instant()));
+        ChargeContext charge = new ChargeContext(request, Ids.charge(), clock.instant());
+        if (respondAsync) {
+            charge.processAsync(body, null);
+        }
+        exchange.setProperty(RESPOND_ASYNC, respondAsync);
+        exchange.setProperty(ChargeContext.PROPERTY, charge);
         if (key != null) {
             exchange.setProperty(JdbcIdempotencyRepository.KEY, key);
             exchange.setProperty(JdbcIdempotencyRepository.SCOPE, request.merchantId() + ":" + key);
@@ -75,6 +82,26 @@ public class ChargeFlow {
                 .map(a -> ChargeRepository.StoredAttempt.of(a, null)).toList();
         respond(exchange, 201, chargeJson.render(charge.stored(), attempts).toString());
         exchange.getMessage().setHeader("Location", "/v1/charges/" + charge.id());
+    }
+
+    /** 202 for {@code Prefer: respond-async}: the charge is pending, a worker routes it; GET shows its progress. */
+    public void respondAccepted(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
+        respond(exchange, 202, chargeJson.render(charge.stored(), List.of()).toString());
+        exchange.getMessage().setHeader("Location", "/v1/charges/" + charge.id());
+        exchange.getMessage().setHeader("Preference-Applied", "respond-async");
+    }
+
+    /** RFC 7240: {@code Prefer: respond-async}, possibly among other preferences. */
+    static boolean prefersAsync(String prefer) {
+        if (prefer == null) {
+            return false;
+        }
+        for (String preference : prefer.split(",")) {
+            if (preference.split(";", 2)[0].trim().equalsIgnoreCase("respond-async")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void respondWithCharge(Exchange exchange) {
@@ -98,15 +125,17 @@ public class ChargeFlow {
         out.setBody(body);
     }
 
+    /** A correlation id PayRoute passes on as given: short, and safe in headers and logs. */
+    public static boolean validRequestId(String id) {
+        return id != null && id.matches("^[\\w.:-]{1,64}$");
+    }
+
     /**
      * Keeps the caller's X-Request-Id (or a new one) for provider calls and the response, and puts it in the
      * logging context (MDC key request_id) until the exchange is done.
      */
     private static void correlate(Exchange exchange) {
         String given = exchange.getMessage().getHeader(REQUEST_ID_HEADER, String.class);
-        String requestId = given != null && given.matches("^[\\w.-]{1,64}$") ? given : Ids.requestId();
-        exchange.setProperty(REQUEST_ID, requestId);
-        MDC.put(LogContext.REQUEST_ID, requestId);
-        exchange.getExchangeExtension().addOnCompletion(LogContext.CLEAR);
+        LogContext.correlate(exchange, validRequestId(given) ? given : Ids.requestId());
     }
 }

@@ -65,7 +65,12 @@ public class ChargeRequestParser {
         this.defaultMerchant = defaultMerchant;
     }
 
+    /** A request of the default merchant (until API keys say whose it is). */
     public ChargeRequest parse(String contentType, byte[] body) {
+        return parse(contentType, body, defaultMerchant);
+    }
+
+    public ChargeRequest parse(String contentType, byte[] body, String merchantId) {
         requireJson(contentType);
         if (body == null || body.length == 0) {
             throw ProblemException.invalid("body", "a JSON object is required");
@@ -103,7 +108,7 @@ public class ChargeRequestParser {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        return new ChargeRequest(defaultMerchant, amount, currency, reference, description, customer, method, metadata);
+        return new ChargeRequest(merchantId, amount, currency, reference, description, customer, method, metadata);
     }
 
     public static ProblemException tooLarge() {

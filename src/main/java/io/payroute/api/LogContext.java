@@ -24,4 +24,14 @@ public final class LogContext {
 
     private LogContext() {
     }
+
+    /**
+     * Makes {@code requestId} the correlation id of this exchange (exchange property {@link ChargeFlow#REQUEST_ID},
+     * sent to providers) and of its log lines, until the exchange is done.
+     */
+    public static void correlate(Exchange exchange, String requestId) {
+        exchange.setProperty(ChargeFlow.REQUEST_ID, requestId);
+        MDC.put(REQUEST_ID, requestId);
+        exchange.getExchangeExtension().addOnCompletion(CLEAR);
+    }
 }

@@ -22,6 +22,18 @@ public final class Attempt {
         this.startedNanos = System.nanoTime();
     }
 
+    /** An attempt of an earlier round, as stored. */
+    public static Attempt stored(ChargeRepository.StoredAttempt a) {
+        Attempt attempt = new Attempt(a.seq(), a.provider(), a.attemptReference(), a.startedAt());
+        if (a.outcome() != null) {
+            attempt.result = new AttemptResult(Outcome.valueOf(a.outcome()),
+                    a.status() == null ? null : ChargeStatus.fromWire(a.status()), a.providerReference(), a.code(),
+                    a.category(), a.message(), a.httpStatus(), null, null);
+            attempt.latencyMs = a.latencyMs() == null ? 0 : a.latencyMs();
+        }
+        return attempt;
+    }
+
     public int seq() { return seq; }
     public String provider() { return provider; }
     /** The reference PayRoute sent to the provider: unique per attempt, so a provider never sees a reuse. */

@@ -10,10 +10,18 @@ import io.payroute.routing.RoutingDecision;
 /**
  * Everything one charge request accumulates on its way through the routes (exchange property {@code charge}).
  * The database holds the truth; this is the in-flight working copy of one exchange.
+ * <p>
+ * A charge is routed in rounds. A synchronous REST charge has one round. An asynchronous one (queue intake,
+ * {@code Prefer: respond-async}) gets another round later, scheduled through the broker, when every provider was
+ * unavailable; for that it keeps the request as received ({@link #body}) to hand on, sealed, to the next round.
  */
 public final class ChargeContext {
 
     public static final String PROPERTY = "charge";
+
+    /** Where a result goes when the charge's processing ends: a JMS destination and the correlation id to answer with. */
+    public record ReplyTo(String destination, String correlationId) {
+    }
 
     private final ChargeRequest request;
     private final String id;
@@ -21,6 +29,11 @@ public final class ChargeContext {
     private final List<Attempt> attempts = new ArrayList<>();
     private RoutingDecision routing;
     private ChargeRepository.StoredCharge stored;
+    private byte[] body;
+    private ReplyTo replyTo;
+    private int round = 1;
+    private int roundStart;
+    private boolean nextRoundScheduled;
 
     public ChargeContext(ChargeRequest request, String id, Instant createdAt) {
         this.request = request;
@@ -28,15 +41,40 @@ public final class ChargeContext {
         this.createdAt = createdAt;
     }
 
+    /** A charge taken up again for round {@code round}, with the attempts of its earlier rounds. */
+    public static ChargeContext resumed(ChargeRequest request, ChargeRepository.StoredCharge stored,
+                                        List<Attempt> earlier, int round) {
+        ChargeContext charge = new ChargeContext(request, stored.id(), stored.createdAt());
+        charge.stored = stored;
+        charge.attempts.addAll(earlier);
+        charge.round = round;
+        charge.roundStart = earlier.size();
+        return charge;
+    }
+
     public ChargeRequest request() { return request; }
     public String id() { return id; }
     public Instant createdAt() { return createdAt; }
     public List<Attempt> attempts() { return Collections.unmodifiableList(attempts); }
+    /** The attempts of the round in progress: a new round may ask again a provider that was down before. */
+    public List<Attempt> roundAttempts() { return attempts().subList(roundStart, attempts.size()); }
     public RoutingDecision routing() { return routing; }
     public void routing(RoutingDecision routing) { this.routing = routing; }
     /** The charge row as last written by this exchange, so the response needs no read back. */
     public ChargeRepository.StoredCharge stored() { return stored; }
     public void stored(ChargeRepository.StoredCharge stored) { this.stored = stored; }
+
+    /** The request body as received, kept only for asynchronous charges (null: no later round). */
+    public byte[] body() { return body; }
+    public void processAsync(byte[] body, ReplyTo replyTo) {
+        this.body = body;
+        this.replyTo = replyTo;
+    }
+    public boolean isAsync() { return body != null; }
+    public ReplyTo replyTo() { return replyTo; }
+    public int round() { return round; }
+    public boolean nextRoundScheduled() { return nextRoundScheduled; }
+    public void nextRoundScheduled(boolean scheduled) { this.nextRoundScheduled = scheduled; }
 
     public Attempt startAttempt(String provider, Instant now) {
         int seq = attempts.size() + 1;

@@ -61,6 +61,15 @@ public class ChargeJson {
             node.put("started_at", a.startedAt().toString());
         }
         out.set("routing", c.routingJson() == null ? json.nullNode() : parse(c.routingJson()));
+        if (c.lastError() != null) {
+            // an asynchronous charge no provider could take yet: when it is tried again, and why it was not taken
+            ObjectNode retry = out.putObject("retry");
+            retry.put("rounds", c.rounds());
+            retry.put("next_round_at", c.nextRoundAt() == null ? null : c.nextRoundAt().toString());
+            retry.put("last_error", c.lastError());
+        } else {
+            out.putNull("retry");
+        }
         out.put("created_at", c.createdAt().toString());
         out.put("updated_at", c.updatedAt().toString());
         return out;

@@ -18,8 +18,8 @@ public class ChargeRepository {
     public record StoredCharge(String id, String merchantId, ChargeStatus status, long amount, String currency,
                                String reference, String description, String customerJson, String paymentMethodJson, String metadataJson,
                                String provider, String providerReference, String failureCode, String failureCategory,
-                               String failureMessage, String routingJson, String nextActionJson, Instant createdAt,
-                               Instant updatedAt) {
+                               String failureMessage, String routingJson, String nextActionJson, int rounds,
+                               Instant nextRoundAt, String lastError, Instant createdAt, Instant updatedAt) {
 
         /** This charge after {@link #updateState}: what the row holds once that update committed. */
         public StoredCharge withState(ChargeStatus newStatus, String newProvider, String newProviderReference,
@@ -28,7 +28,14 @@ public class ChargeRepository {
             return new StoredCharge(id, merchantId, newStatus, amount, currency, reference, description, customerJson,
                     paymentMethodJson, metadataJson, newProvider, newProviderReference, code, category,
                     truncate(message, 1000), routing, newStatus == ChargeStatus.REQUIRES_ACTION ? nextAction : null,
-                    createdAt, now);
+                    rounds, null, lastError, createdAt, now);
+        }
+
+        /** This charge after {@link #scheduleNextRound}. */
+        public StoredCharge withNextRound(Instant at, String error, String routing, Instant now) {
+            return new StoredCharge(id, merchantId, status, amount, currency, reference, description, customerJson,
+                    paymentMethodJson, metadataJson, provider, providerReference, failureCode, failureCategory,
+                    failureMessage, routing, nextActionJson, rounds, at, truncate(error, 1000), createdAt, now);
         }
     }
 
@@ -55,14 +62,50 @@ public class ChargeRepository {
         this.jdbc = jdbc;
     }
 
-    public void insertCharge(StoredCharge c) {
+    /** @param claimedUntil the lease of the instance running the charge's first round now (null: a worker will) */
+    public void insertCharge(StoredCharge c, Instant claimedUntil) {
         jdbc.update("""
                 INSERT INTO charges (id, merchant_id, status, amount, currency, reference, description, customer,
-                                     payment_method, metadata, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                     payment_method, metadata, rounds, round_claimed_until, next_round_at, created_at,
+                                     updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 c.id(), c.merchantId(), c.status().wire(), c.amount(), c.currency(), c.reference(), c.description(),
-                c.customerJson(),
-                c.paymentMethodJson(), c.metadataJson(), ts(c.createdAt()), ts(c.updatedAt()));
+                c.customerJson(), c.paymentMethodJson(), c.metadataJson(), c.rounds(), ts(claimedUntil),
+                ts(c.nextRoundAt()), ts(c.createdAt()), ts(c.updatedAt()));
+    }
+
+    /**
+     * Takes round {@code round} of a pending charge: the next round when the previous one ended with a retry
+     * scheduled, or the same round again when the instance running it died (its lease ran out, nothing was
+     * scheduled). Only one caller, on any instance, gets true.
+     */
+    public boolean claimRound(String chargeId, int round, Instant now, Instant until) {
+        return jdbc.update("""
+                UPDATE charges SET rounds = ?, round_claimed_until = ?, next_round_at = NULL
+                WHERE id = ? AND status = 'pending'
+                  AND (rounds = ? OR (rounds = ? AND next_round_at IS NULL
+                                      AND (round_claimed_until IS NULL OR round_claimed_until < ?)))""",
+                round, ts(until), chargeId, round - 1, round, ts(now)) == 1;
+    }
+
+    /** Whether an instance holds a live lease on the charge's round. */
+    public boolean isRoundClaimed(String chargeId, Instant now) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM charges WHERE id = ? AND round_claimed_until >= ?", Integer.class,
+                chargeId, ts(now)) > 0;
+    }
+
+    /** Lets go of a round that had nothing to route (an earlier attempt decides the charge). */
+    public void releaseRound(String chargeId, int round) {
+        jdbc.update("UPDATE charges SET round_claimed_until = NULL WHERE id = ? AND rounds = ?", chargeId, round);
+    }
+
+    /** Ends the round in progress with another one due at {@code c.nextRoundAt()}; false if the charge moved on. */
+    public boolean scheduleNextRound(StoredCharge c) {
+        return jdbc.update("""
+                UPDATE charges SET next_round_at = ?, last_error = ?, routing = ?, round_claimed_until = NULL,
+                       updated_at = ?, version = version + 1
+                WHERE id = ? AND status = 'pending' AND rounds = ?""",
+                ts(c.nextRoundAt()), c.lastError(), c.routingJson(), ts(c.updatedAt()), c.id(), c.rounds()) == 1;
     }
 
     /**
@@ -75,16 +118,19 @@ public class ChargeRepository {
         return jdbc.update("""
                 UPDATE charges SET status = ?, provider = ?, provider_reference = ?, failure_code = ?,
                        failure_category = ?, failure_message = ?, routing = ?, next_action = ?, updated_at = ?,
-                       version = version + 1
+                       round_claimed_until = NULL, next_round_at = NULL, version = version + 1
                 WHERE id = ? AND status = ?""",
                 c.status().wire(), c.provider(), c.providerReference(), c.failureCode(), c.failureCategory(),
                 c.failureMessage(), c.routingJson(), truncate(c.nextActionJson(), 2000), ts(c.updatedAt()), c.id(),
                 expected.wire()) == 1;
     }
 
-    public void insertEvent(String chargeId, String type, ChargeStatus from, ChargeStatus to, String dataJson, Instant now) {
-        jdbc.update("INSERT INTO charge_events (charge_id, type, from_status, to_status, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                chargeId, type, from == null ? null : from.wire(), to.wire(), dataJson, ts(now));
+    public void insertEvent(String eventId, String chargeId, String type, ChargeStatus from, ChargeStatus to,
+                            String dataJson, Instant now) {
+        jdbc.update("""
+                INSERT INTO charge_events (event_id, charge_id, type, from_status, to_status, data, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                eventId, chargeId, type, from == null ? null : from.wire(), to.wire(), dataJson, ts(now));
     }
 
     /** @param checkAt when reconciliation should look at the attempt if nothing completes it before */
@@ -173,7 +219,8 @@ public class ChargeRepository {
                 rs.getString("reference"), rs.getString("description"), rs.getString("customer"), rs.getString("payment_method"),
                 rs.getString("metadata"), rs.getString("provider"), rs.getString("provider_reference"),
                 rs.getString("failure_code"), rs.getString("failure_category"), rs.getString("failure_message"),
-                rs.getString("routing"), rs.getString("next_action"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                rs.getString("routing"), rs.getString("next_action"), rs.getInt("rounds"), instant(rs, "next_round_at"),
+                rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "updated_at"));
     }
 
     private static StoredAttempt attempt(ResultSet rs, int row) throws SQLException {

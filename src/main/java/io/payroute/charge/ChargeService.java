@@ -3,11 +3,16 @@ package io.payroute.charge;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.payroute.api.ChargeFlow;
 import io.payroute.api.LogContext;
+import io.payroute.async.RetryPolicy;
+import io.payroute.async.WorkMessages;
 import io.payroute.idempotency.JdbcIdempotencyRepository;
 import io.payroute.observability.ChargeMetrics;
 import io.payroute.provider.ProviderCall;
@@ -38,6 +43,9 @@ public class ChargeService {
     private static final Logger log = LoggerFactory.getLogger(ChargeService.class);
 
     private final ChargeRepository repository;
+    private final ChargeEvents events;
+    private final WorkMessages work;
+    private final RetryPolicy retries;
     private final JdbcIdempotencyRepository idempotency;
     private final ProviderHealth health;
     private final ReconciliationSchedule schedule;
@@ -46,10 +54,14 @@ public class ChargeService {
     private final ObjectMapper json;
     private final Clock clock;
 
-    public ChargeService(ChargeRepository repository, JdbcIdempotencyRepository idempotency, ProviderHealth health,
+    public ChargeService(ChargeRepository repository, ChargeEvents events, WorkMessages work, RetryPolicy retries,
+                         JdbcIdempotencyRepository idempotency, ProviderHealth health,
                          ReconciliationSchedule schedule, ChargeMetrics metrics, TransactionTemplate tx,
                          ObjectMapper json, Clock clock) {
         this.repository = repository;
+        this.events = events;
+        this.work = work;
+        this.retries = retries;
         this.idempotency = idempotency;
         this.health = health;
         this.schedule = schedule;
@@ -59,17 +71,36 @@ public class ChargeService {
         this.clock = clock;
     }
 
-    /** Stores the new charge as pending, with its creation event, and ties the idempotency key to it. */
+    /** Stores the new charge as pending, with its creation event, ties the idempotency key to it and takes its first round. */
     public void open(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
+        Instant lease = charge.createdAt().plus(retries.getRoundLease());
+        insert(charge, exchange, newCharge(charge, 1, null), lease, () -> { });
+    }
+
+    /**
+     * Stores the new charge as pending for a worker to route ({@code Prefer: respond-async}): its first round is
+     * a work message written in the same transaction, so the charge and its work exist together or not at all.
+     */
+    public void openForWorker(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
+        insert(charge, exchange, newCharge(charge, 0, charge.createdAt()), null,
+                () -> work.send(charge, 1, null, exchange.getProperty(ChargeFlow.REQUEST_ID, String.class)));
+    }
+
+    private ChargeRepository.StoredCharge newCharge(ChargeContext charge, int rounds, Instant nextRoundAt) {
         ChargeRequest r = charge.request();
-        ChargeRepository.StoredCharge row = new ChargeRepository.StoredCharge(charge.id(), r.merchantId(),
+        return new ChargeRepository.StoredCharge(charge.id(), r.merchantId(),
                 ChargeStatus.PENDING, r.amount(), r.currency(), r.reference(), r.description(), write(customer(r)),
                 write(paymentMethod(r.paymentMethod())), write(r.metadata()), null, null, null, null, null, null, null,
-                charge.createdAt(), charge.createdAt());
+                rounds, nextRoundAt, null, charge.createdAt(), charge.createdAt());
+    }
+
+    private void insert(ChargeContext charge, Exchange exchange, ChargeRepository.StoredCharge row, Instant claimedUntil,
+                        Runnable alsoInTransaction) {
         tx.executeWithoutResult(s -> {
-            repository.insertCharge(row);
-            repository.insertEvent(charge.id(), "charge.created", null, ChargeStatus.PENDING, null, charge.createdAt());
+            repository.insertCharge(row, claimedUntil);
+            events.record("charge.created", row, List.of(), null, null);
             idempotency.bindCharge(exchange, charge.id());
+            alsoInTransaction.run();
         });
         charge.stored(row);
         // from here on the request's log lines belong to this charge (a replayed duplicate never gets here)
@@ -115,31 +146,48 @@ public class ChargeService {
     /**
      * Derives the charge's status from its last attempt and records it with the routing decision. The attempts
      * are final here (a status query may have resolved the last one), so this is where routing learns from them.
+     * An asynchronous charge that no provider could take gets another round later instead of failing, until
+     * {@link RetryPolicy} says it has had its chances.
      */
-    public void settle(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge) {
-        charge.attempts().forEach(a -> health.record(a.provider(), a.result(), a.latencyMs()));
-        Attempt last = charge.currentAttempt();
+    public void settle(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
+        charge.roundAttempts().forEach(a -> health.record(a.provider(), a.result(), a.latencyMs()));
+        Attempt last = charge.roundAttempts().isEmpty() ? null : charge.currentAttempt();
         AttemptResult result = last == null ? null : last.result();
         Settlement s = settlement(result);
+        String requestId = exchange.getProperty(ChargeFlow.REQUEST_ID, String.class);
+        Instant now = clock.instant();
+        if (charge.isAsync() && "providers_unavailable".equals(s.code())) {
+            Optional<Instant> next = retries.nextRound(charge.round(), charge.createdAt(), now);
+            if (next.isPresent() && scheduleNextRound(charge, next.get(), result, requestId, now)) {
+                return;
+            }
+            if (next.isEmpty()) {
+                s = exhausted(charge, result);
+            }
+        }
         String provider = last == null ? null : last.provider();
         ChargeRepository.StoredCharge settled = charge.stored().withState(s.status(), provider,
                 result == null ? null : result.providerReference(), s.code(), s.category(), s.message(),
-                write(charge.routing()), result == null ? null : result.nextAction(), clock.instant());
-        boolean applied = Boolean.TRUE.equals(tx.execute(status -> {
+                write(charge.routing()), result == null ? null : result.nextAction(), now);
+        Settlement applied = s;
+        boolean done = Boolean.TRUE.equals(tx.execute(status -> {
             // a pending charge keeps its status but still gets its attempts' provider and routing decision
-            if (s.status() != ChargeStatus.PENDING) {
-                ChargeStateMachine.check(charge.id(), ChargeStatus.PENDING, s.status());
+            if (applied.status() != ChargeStatus.PENDING) {
+                ChargeStateMachine.check(charge.id(), ChargeStatus.PENDING, applied.status());
             }
             if (!repository.updateState(settled, ChargeStatus.PENDING)) {
                 return false;
             }
-            if (s.status() != ChargeStatus.PENDING) {
-                repository.insertEvent(charge.id(), "charge." + s.status().wire(), ChargeStatus.PENDING, s.status(),
-                        write(eventData(provider, settled.providerReference(), s.code())), settled.updatedAt());
+            if (applied.status() != ChargeStatus.PENDING) {
+                events.record("charge." + applied.status().wire(), settled, stored(charge), ChargeStatus.PENDING,
+                        write(eventData(provider, settled.providerReference(), applied.code())));
+            }
+            if ("retries_exhausted".equals(applied.code())) {
+                work.deadLetter(charge, applied.code(), applied.message(), write(history(charge)), requestId);
             }
             return true;
         }));
-        if (applied) {
+        if (done) {
             charge.stored(settled);
             metrics.charge(provider, s.status(), charge.request().paymentMethod().type(), charge.request().currency());
         } else {
@@ -147,6 +195,51 @@ public class ChargeService {
             log.info("charge {} was settled by reconciliation while its request was still running", charge.id());
             charge.stored(repository.findCharge(charge.id()).orElseThrow());
         }
+    }
+
+    /** Ends this round with the next one scheduled through the broker; false if the charge moved on meanwhile. */
+    private boolean scheduleNextRound(ChargeContext charge, Instant at, AttemptResult result, String requestId, Instant now) {
+        String error = result == null ? "no provider available (every circuit open)" : result.code() + ": " + result.message();
+        ChargeRepository.StoredCharge waiting = charge.stored().withNextRound(at, error, write(charge.routing()), now);
+        boolean scheduled = Boolean.TRUE.equals(tx.execute(status -> {
+            if (!repository.scheduleNextRound(waiting)) {
+                return false;
+            }
+            work.send(charge, charge.round() + 1, at, requestId);
+            return true;
+        }));
+        if (scheduled) {
+            charge.stored(waiting);
+            charge.nextRoundScheduled(true);
+            metrics.retryScheduled(charge.round());
+            log.info("charge {}: no provider could take round {} ({}); round {} at {}", charge.id(), charge.round(),
+                    error, charge.round() + 1, at);
+        }
+        return scheduled;
+    }
+
+    private static Settlement exhausted(ChargeContext charge, AttemptResult last) {
+        return new Settlement(ChargeStatus.FAILED, "retries_exhausted", "provider",
+                "No provider could take the charge in " + charge.round() + " rounds since " + charge.createdAt()
+                        + "; nothing was charged. Last error: "
+                        + (last == null ? "no provider available" : last.code() + ": " + last.message()));
+    }
+
+    /** What was tried, for the dead letter of a charge whose retries ran out. */
+    private static List<Map<String, Object>> history(ChargeContext charge) {
+        return charge.attempts().stream().map(a -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", a.seq());
+            m.put("provider", a.provider());
+            m.put("started_at", a.startedAt().toString());
+            m.put("outcome", a.result() == null ? null : a.result().outcome().name());
+            m.put("code", a.result() == null ? null : a.result().code());
+            return m;
+        }).toList();
+    }
+
+    private static List<ChargeRepository.StoredAttempt> stored(ChargeContext charge) {
+        return charge.attempts().stream().map(a -> ChargeRepository.StoredAttempt.of(a, null)).toList();
     }
 
     /**
@@ -172,8 +265,8 @@ public class ChargeService {
                     failed ? result.code() : null, failed ? result.category() : null, failed ? result.message() : null,
                     current.routingJson(), result.nextAction(), now);
             if (repository.updateState(settled, current.status())) {
-                repository.insertEvent(chargeId, "charge." + next.wire(), current.status(), next,
-                        write(eventData(provider, settled.providerReference(), settled.failureCode())), now);
+                events.record("charge." + next.wire(), settled, repository.findAttempts(chargeId), current.status(),
+                        write(eventData(provider, settled.providerReference(), settled.failureCode())));
                 log.info("charge {} reconciled: {} -> {}", chargeId, current.status().wire(), next.wire());
                 metrics.charge(provider, next, paymentMethodType(current), current.currency());
             }

@@ -18,6 +18,15 @@ public final class Ids {
         return "ch_" + ulid();
     }
 
+    public static String event() {
+        return "evt_" + ulid();
+    }
+
+    /** Outbox message ids, also the broker's duplicate-detection ids. */
+    public static String message() {
+        return "msg_" + ulid();
+    }
+
     public static String requestId() {
         return "req_" + ulid();
     }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import io.payroute.api.ChargeFlow;
 import io.payroute.api.ProblemException;
@@ -123,22 +124,9 @@ public class JdbcIdempotencyRepository extends ServiceSupport implements Idempot
     /** Answers a request whose key is already taken. */
     public void replay(Exchange exchange) {
         Scope s = Scope.of(exchange);
-        List<StoredKey> rows = jdbc.query(
-                "SELECT request_hash, charge_id, response_status, response_body, locked_at FROM idempotency_keys WHERE merchant_id = ? AND idempotency_key = ?",
-                (rs, i) -> new StoredKey(rs.getString("request_hash"), rs.getString("charge_id"),
-                        (Integer) rs.getObject("response_status"), rs.getString("response_body"),
-                        rs.getTimestamp("locked_at").toInstant()),
-                s.merchant(), s.key());
-        if (rows.isEmpty()) {
-            // the owner failed before creating anything and released the key in between: ask for a retry
-            throw inUse();
-        }
-        StoredKey row = rows.get(0);
-        if (!exchange.getProperty(FINGERPRINT, String.class).equals(row.requestHash())) {
-            throw new ProblemException(422, "idempotency_key_reused", "Idempotency key reused",
-                    "This Idempotency-Key was already used with a different request body",
-                    List.of(new ProblemException.FieldError("Idempotency-Key", "already used with different parameters")));
-        }
+        StoredKey row = find(exchange, s)
+                // the owner failed before creating anything and released the key in between: ask for a retry
+                .orElseThrow(JdbcIdempotencyRepository::inUse);
         Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -153,16 +141,8 @@ public class JdbcIdempotencyRepository extends ServiceSupport implements Idempot
             return;
         }
         String chargeId = row.chargeId();
-        boolean leaseExpired = !row.lockedAt().plus(lease).isAfter(clock.instant());
-        if (chargeId == null && leaseExpired) {
-            // the owner died before creating anything: free the key (only if still in that state) for the retry
-            jdbc.update("""
-                    DELETE FROM idempotency_keys WHERE merchant_id = ? AND idempotency_key = ? AND charge_id IS NULL
-                    AND completed_at IS NULL AND locked_at = ?""",
-                    s.merchant(), s.key(), Timestamp.from(row.lockedAt()));
-            log.warn("idempotency key held past its lease with no charge; released for the next retry");
-        }
-        if (chargeId == null || !leaseExpired) {
+        if (chargeId == null || !leaseExpired(row)) {
+            releaseIfAbandoned(s, row);
             throw inUse();
         }
         // the owner died after creating the charge: report the charge as it stands (reconciliation finishes it)
@@ -170,6 +150,48 @@ public class JdbcIdempotencyRepository extends ServiceSupport implements Idempot
         ChargeRepository.StoredCharge charge = charges.findCharge(s.merchant(), chargeId).orElseThrow(JdbcIdempotencyRepository::inUse);
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         out.setBody(chargeJson.render(charge, charges.findAttempts(chargeId)).toString());
+    }
+
+    /**
+     * For a duplicate that is answered with the charge's current state rather than the stored response (queue
+     * intake): the charge the key's first request created, empty while it has not created one.
+     */
+    public Optional<String> chargeOf(Exchange exchange) {
+        Scope s = Scope.of(exchange);
+        Optional<StoredKey> row = find(exchange, s);
+        row.filter(r -> r.chargeId() == null).ifPresent(r -> releaseIfAbandoned(s, r));
+        return row.map(StoredKey::chargeId);
+    }
+
+    /** The key's row; 422 when it was taken by a different request. */
+    private Optional<StoredKey> find(Exchange exchange, Scope s) {
+        Optional<StoredKey> row = jdbc.query(
+                "SELECT request_hash, charge_id, response_status, response_body, locked_at FROM idempotency_keys WHERE merchant_id = ? AND idempotency_key = ?",
+                (rs, i) -> new StoredKey(rs.getString("request_hash"), rs.getString("charge_id"),
+                        (Integer) rs.getObject("response_status"), rs.getString("response_body"),
+                        rs.getTimestamp("locked_at").toInstant()),
+                s.merchant(), s.key()).stream().findFirst();
+        if (row.isPresent() && !exchange.getProperty(FINGERPRINT, String.class).equals(row.get().requestHash())) {
+            throw new ProblemException(422, "idempotency_key_reused", "Idempotency key reused",
+                    "This Idempotency-Key was already used with a different request body",
+                    List.of(new ProblemException.FieldError("Idempotency-Key", "already used with different parameters")));
+        }
+        return row;
+    }
+
+    private boolean leaseExpired(StoredKey row) {
+        return !row.lockedAt().plus(lease).isAfter(clock.instant());
+    }
+
+    /** The owner died before creating anything: free the key (only if still in that state) for the retry. */
+    private void releaseIfAbandoned(Scope s, StoredKey row) {
+        if (row.chargeId() == null && row.responseStatus() == null && leaseExpired(row)) {
+            jdbc.update("""
+                    DELETE FROM idempotency_keys WHERE merchant_id = ? AND idempotency_key = ? AND charge_id IS NULL
+                    AND completed_at IS NULL AND locked_at = ?""",
+                    s.merchant(), s.key(), Timestamp.from(row.lockedAt()));
+            log.warn("idempotency key held past its lease with no charge; released for the next retry");
+        }
     }
 
     private record StoredKey(String requestHash, String chargeId, Integer responseStatus, String responseBody,

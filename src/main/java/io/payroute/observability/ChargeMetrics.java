@@ -65,6 +65,22 @@ public class ChargeMetrics {
     }
 
     /** One status query of reconciliation and what came of it. */
+    /** An asynchronous charge no provider could take now, given round {@code round + 1} later. */
+    public void retryScheduled(int round) {
+        Counter.builder("payroute.charge.retries")
+                .description("Rounds scheduled later for asynchronous charges no provider could take")
+                .tag("round", String.valueOf(round + 1))
+                .register(registry).increment();
+    }
+
+    /** A message parked on the dead-letter queue, by why (invalid_request, retries_exhausted, ...). */
+    public void deadLettered(String code) {
+        Counter.builder("payroute.dead_letters")
+                .description("Messages sent to the dead-letter queue, by reason code")
+                .tag("code", code)
+                .register(registry).increment();
+    }
+
     public void reconciled(String provider, String result) {
         Counter.builder("payroute.reconciliation.checks")
                 .description("Reconciliation status queries by result")

@@ -47,7 +47,8 @@ public class ProviderRouter {
 
     public String next(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
         RoutingDecision decision = charge.routing();
-        Attempt last = charge.currentAttempt();
+        List<Attempt> round = charge.roundAttempts();
+        Attempt last = round.isEmpty() ? null : round.get(round.size() - 1);
         if (last != null) {
             if (last.result().outcome() != Outcome.NOT_CHARGED) {
                 return null;
@@ -55,7 +56,7 @@ public class ProviderRouter {
             decision.failedOver(last.provider(), last.result().code());
             metrics.failover(last.provider(), last.result().code());
         }
-        List<String> tried = charge.attempts().stream().map(Attempt::provider).toList();
+        List<String> tried = round.stream().map(Attempt::provider).toList();
         for (RoutingDecision.Candidate candidate : decision.candidates()) {
             String provider = candidate.provider();
             if (tried.contains(provider) || skipped(decision, provider)) {

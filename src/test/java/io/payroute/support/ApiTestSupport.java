@@ -74,6 +74,30 @@ public abstract class ApiTestSupport {
         health.reset();
     }
 
+    /** Closes every circuit breaker, as if their open-state wait had passed. */
+    protected void resetBreakers() {
+        breakers.getAllCircuitBreakers().forEach(cb -> cb.reset());
+    }
+
+    /** Polls GET /v1/charges/{id} until {@code done} holds, or fails after {@code timeoutMs}. */
+    protected JsonNode awaitCharge(String id, long timeoutMs, java.util.function.Predicate<JsonNode> done) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        JsonNode charge = null;
+        while (System.currentTimeMillis() < deadline) {
+            charge = get("/v1/charges/" + id).json();
+            if (done.test(charge)) {
+                return charge;
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("charge " + id + " did not reach the expected state in " + timeoutMs + " ms: " + charge);
+    }
+
     protected ProviderHealth health() {
         return health;
     }
@@ -112,6 +136,13 @@ public abstract class ApiTestSupport {
 
     protected Response get(String path) {
         return getFrom(port, path);
+    }
+
+    /** A request to the admin API with the test profile's admin key. */
+    protected Response admin(String method, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer adm_test_key")
+                .method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 
     protected static Response getFrom(int instancePort, String path) {

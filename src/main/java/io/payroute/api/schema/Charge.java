@@ -26,8 +26,19 @@ public record Charge(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Map<String, String> metadata,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<Attempt> attempts,
         @Schema(nullable = true) Routing routing,
+        @Schema(nullable = true) Retry retry,
         @JsonProperty("created_at") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "date-time") String createdAt,
         @JsonProperty("updated_at") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "date-time") String updatedAt) {
+
+    @Schema(name = "Retry", nullable = true,
+            description = "An asynchronous charge no provider could take yet: it is routed again in a later round")
+    public record Retry(
+            @Schema(description = "Rounds started so far", example = "2") int rounds,
+            @JsonProperty("next_round_at") @Schema(nullable = true, format = "date-time",
+                    description = "When the next round starts (null once the charge is final)") String nextRoundAt,
+            @JsonProperty("last_error") @Schema(nullable = true, example = "connection_refused: provider unreachable")
+            String lastError) {
+    }
 
     @Schema(name = "Failure", nullable = true)
     public record Failure(

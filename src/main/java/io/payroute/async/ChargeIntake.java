@@ -1,0 +1,215 @@
+package io.payroute.async;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import io.payroute.api.ChargeFlow;
+import io.payroute.api.ChargeRequestParser;
+import io.payroute.api.LogContext;
+import io.payroute.api.ProblemException;
+import io.payroute.api.ProblemException.FieldError;
+import io.payroute.api.RequestFingerprint;
+import io.payroute.broker.Address;
+import io.payroute.broker.BrokerProperties;
+import io.payroute.broker.SenderStampPlugin;
+import io.payroute.charge.ChargeContext;
+import io.payroute.charge.ChargeJson;
+import io.payroute.charge.ChargeRepository;
+import io.payroute.charge.ChargeRequest;
+import io.payroute.charge.Ids;
+import io.payroute.idempotency.JdbcIdempotencyRepository;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.component.jms.JmsMessage;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The queue edges of the charge flow (bean {@code chargeIntake}, routes/queues.yaml): a producer's message on
+ * the requests queue becomes a charge with the same validation and idempotency as {@code POST /v1/charges}, and
+ * its result goes back to the message's JMSReplyTo. The contract is docs/queues.md.
+ */
+@Component("chargeIntake")
+public class ChargeIntake {
+
+    /** Message properties of the queue contract. */
+    public static final String IDEMPOTENCY_KEY = "idempotencyKey";
+    public static final String MERCHANT_ID = "merchantId";
+    /** Exchange property: the JMS message as received, for the dead-letter copy of a rejected one. */
+    public static final String RECEIVED = "receivedMessage";
+    private static final Pattern KEY = Pattern.compile("^[\\x21-\\x7e]{1,255}$");
+
+    private final ChargeRequestParser parser;
+    private final ChargeRepository repository;
+    private final ChargeJson chargeJson;
+    private final JdbcIdempotencyRepository idempotency;
+    private final ChargeWork work;
+    private final BrokerProperties broker;
+    private final JmsTemplate jms;
+    private final Clock clock;
+    private final String serviceUser;
+
+    public ChargeIntake(ChargeRequestParser parser, ChargeRepository repository, ChargeJson chargeJson,
+                        JdbcIdempotencyRepository idempotency, ChargeWork work, BrokerProperties broker, JmsTemplate jms,
+                        Clock clock, @Value("${spring.artemis.user}") String serviceUser) {
+        this.parser = parser;
+        this.repository = repository;
+        this.chargeJson = chargeJson;
+        this.idempotency = idempotency;
+        this.work = work;
+        this.broker = broker;
+        this.jms = jms;
+        this.clock = clock;
+        this.serviceUser = serviceUser;
+    }
+
+    /** Validates a request message into the charge's context and its idempotency scope; bad input is a ProblemException. */
+    public void accept(Exchange exchange) throws JMSException {
+        Message message = exchange.getIn(JmsMessage.class).getJmsMessage();
+        exchange.setProperty(RECEIVED, message);
+        String correlation = message.getJMSCorrelationID();
+        LogContext.correlate(exchange, ChargeFlow.validRequestId(correlation) ? correlation : Ids.requestId());
+        exchange.getMessage().removeHeaders("*");
+        ChargeContext.ReplyTo replyTo = replyTo(message);
+        String merchant = merchant(message);
+        String key = message.getStringProperty(IDEMPOTENCY_KEY);
+        if (key == null) {
+            // a redelivery of the same message is still recognised; a re-published copy needs its own key
+            key = message.getJMSMessageID();
+        } else if (!KEY.matcher(key).matches()) {
+            throw ProblemException.invalid(IDEMPOTENCY_KEY, "must be 1 to 255 printable ASCII characters");
+        }
+        byte[] body = body(message);
+        ChargeRequest request = parser.parse("application/json", body, merchant);
+        ChargeContext charge = new ChargeContext(request, Ids.charge(), clock.instant());
+        charge.processAsync(body, replyTo);
+        exchange.setProperty(ChargeContext.PROPERTY, charge);
+        exchange.setProperty(JdbcIdempotencyRepository.KEY, key);
+        exchange.setProperty(JdbcIdempotencyRepository.SCOPE, merchant + ":" + key);
+        exchange.setProperty(JdbcIdempotencyRepository.FINGERPRINT, RequestFingerprint.of(request));
+    }
+
+    /**
+     * A message whose idempotency key is taken: the same request again (re-published, or redelivered after a
+     * crash). It gets the charge's current state; if the instance that was working on it died mid-round, this
+     * message takes the round over (property {@link ChargeWork#ROUND_TAKEN}).
+     */
+    public void duplicate(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext received, Exchange exchange) {
+        exchange.setProperty(ChargeWork.ROUND_TAKEN, false);
+        String chargeId = idempotency.chargeOf(exchange).orElseThrow(
+                () -> new RetryLaterException("the request with this idempotency key has not created its charge yet"));
+        ChargeRepository.StoredCharge charge = repository.findCharge(received.request().merchantId(), chargeId)
+                .orElseThrow(() -> new IllegalStateException("idempotency key bound to a missing charge " + chargeId));
+        if (!charge.status().isFinal() && charge.nextRoundAt() == null) {
+            if (work.takeRound(exchange, chargeId, charge.rounds(), received.request(), received.body(), received.replyTo())) {
+                return;
+            }
+            if (repository.isRoundClaimed(chargeId, clock.instant())) {
+                throw new RetryLaterException("charge " + chargeId + " is being processed by another consumer");
+            }
+        }
+        // final, waiting for its next round, or left to reconciliation: answered with its current state
+        ChargeContext current = ChargeContext.resumed(received.request(), charge, List.of(), charge.rounds());
+        current.processAsync(received.body(), received.replyTo());
+        current.nextRoundScheduled(charge.nextRoundAt() != null);
+        exchange.setProperty(ChargeContext.PROPERTY, current);
+    }
+
+    /**
+     * The end of an asynchronous charge's processing in this exchange: the charge as it stands becomes the body
+     * (and the stored idempotent response), and goes to the JMSReplyTo unless another round is scheduled.
+     */
+    public void result(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
+        ChargeRepository.StoredCharge stored = repository.findCharge(charge.id()).orElseThrow();
+        String body = chargeJson.render(stored, repository.findAttempts(charge.id())).toString();
+        org.apache.camel.Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, charge.nextRoundScheduled() ? 202 : 201);
+        out.setBody(body);
+        if (charge.replyTo() != null && !charge.nextRoundScheduled()) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("chargeId", stored.id());
+            properties.put("status", stored.status().wire());
+            properties.put(MERCHANT_ID, stored.merchantId());
+            send(charge.replyTo(), body, properties);
+        }
+    }
+
+    /** Sends on the consumer's transacted session (it commits with the message's acknowledgement). */
+    void send(ChargeContext.ReplyTo to, String body, Map<String, Object> properties) {
+        jms.execute(session -> {
+            Message reply = Address.text(session, body, properties);
+            reply.setJMSCorrelationID(to.correlationId());
+            Address.parse(to.destination()).send(session, reply);
+            return null;
+        });
+    }
+
+    private ChargeContext.ReplyTo replyTo(Message message) throws JMSException {
+        if (message.getJMSReplyTo() == null) {
+            return null;
+        }
+        Address address = Address.of(message.getJMSReplyTo());
+        if (address.name().startsWith("payroute.")) {
+            throw ProblemException.invalid("JMSReplyTo", "must be the producer's own queue (a temporary queue), not a PayRoute address");
+        }
+        String correlation = message.getJMSCorrelationID() != null ? message.getJMSCorrelationID() : message.getJMSMessageID();
+        return new ChargeContext.ReplyTo(address.toString(), correlation);
+    }
+
+    /**
+     * The merchant a message is for: a producer sends for the merchant its broker user is configured with (and
+     * may say so in merchantId); PayRoute itself (replaying a dead letter) names it in merchantId.
+     */
+    String merchant(Message message) throws JMSException {
+        String user = validatedUser(message);
+        String claimed = message.getStringProperty(MERCHANT_ID);
+        if (user == null) {
+            throw forbidden("the message carries no sender: the broker must run with io.payroute.broker.SenderStampPlugin");
+        }
+        if (user.equals(serviceUser) && claimed != null) {
+            return claimed;
+        }
+        String allowed = broker.user(user).map(BrokerProperties.User::getMerchant)
+                .orElseThrow(() -> forbidden("broker user " + user + " may not send charges"));
+        if (claimed != null && !claimed.equals(allowed)) {
+            throw forbidden("broker user " + user + " may not send charges for merchant " + claimed);
+        }
+        return allowed;
+    }
+
+    /** Who sent the message, as the broker stamped it ({@link SenderStampPlugin}). */
+    static String validatedUser(Message message) throws JMSException {
+        return message.getStringProperty(SenderStampPlugin.PROPERTY);
+    }
+
+    private static ProblemException forbidden(String detail) {
+        return new ProblemException(403, "merchant_not_allowed", "Merchant not allowed", detail,
+                List.of(new FieldError(MERCHANT_ID, detail)));
+    }
+
+    private static byte[] body(Message message) throws JMSException {
+        if (message instanceof TextMessage text) {
+            return text.getText() == null ? new byte[0] : text.getText().getBytes(StandardCharsets.UTF_8);
+        }
+        if (message instanceof BytesMessage bytes) {
+            if (bytes.getBodyLength() > ChargeRequestParser.MAX_BODY_BYTES) {
+                throw ChargeRequestParser.tooLarge();
+            }
+            byte[] body = new byte[(int) bytes.getBodyLength()];
+            bytes.readBytes(body);
+            return body;
+        }
+        throw ProblemException.invalid("body", "send the JSON request as a text (or bytes) message");
+    }
+}

@@ -1,0 +1,106 @@
+package io.payroute.async;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import io.payroute.api.ChargeFlow;
+import io.payroute.api.ChargeRequestParser;
+import io.payroute.api.LogContext;
+import io.payroute.charge.Attempt;
+import io.payroute.charge.ChargeContext;
+import io.payroute.charge.ChargeRepository;
+import io.payroute.charge.ChargeRequest;
+import io.payroute.charge.ChargeService;
+import io.payroute.charge.Ids;
+import io.payroute.charge.Outcome;
+import io.payroute.secrets.Sealer;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.jms.JmsMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes up a round of an asynchronous charge (bean {@code chargeWork}, routes/queues.yaml): from a work message
+ * (first round of a {@code Prefer: respond-async} charge, or a retry the broker held until its time), or from a
+ * producer's message redelivered after the instance working on it died.
+ * <p>
+ * The round is claimed in the database first, so a message delivered twice never runs a round twice. A round is
+ * never started once an earlier attempt reached a provider: that attempt's answer, or reconciliation, decides.
+ */
+@Component("chargeWork")
+public class ChargeWork {
+
+    /** Exchange property: whether this exchange took a round to run (false: nothing to do, the message is done). */
+    public static final String ROUND_TAKEN = "roundTaken";
+    private static final Logger log = LoggerFactory.getLogger(ChargeWork.class);
+
+    private final ChargeRepository repository;
+    private final ChargeService charges;
+    private final ChargeRequestParser parser;
+    private final Sealer sealer;
+    private final RetryPolicy retries;
+    private final Clock clock;
+
+    public ChargeWork(ChargeRepository repository, ChargeService charges, ChargeRequestParser parser, Sealer sealer,
+                      RetryPolicy retries, Clock clock) {
+        this.repository = repository;
+        this.charges = charges;
+        this.parser = parser;
+        this.sealer = sealer;
+        this.retries = retries;
+        this.clock = clock;
+    }
+
+    /** A work message: opens the sealed request and takes the round it names. */
+    public void take(Exchange exchange) throws JMSException {
+        Message message = exchange.getIn(JmsMessage.class).getJmsMessage();
+        String chargeId = message.getStringProperty(WorkMessages.CHARGE_ID);
+        int round = message.getIntProperty(WorkMessages.ROUND);
+        String requestId = message.getStringProperty(WorkMessages.REQUEST_ID);
+        LogContext.correlate(exchange, ChargeFlow.validRequestId(requestId) ? requestId : Ids.requestId());
+        MDC.put(LogContext.CHARGE_ID, chargeId);
+        byte[] body = sealer.open(exchange.getMessage().getBody(String.class), chargeId);
+        ChargeRequest request = parser.parse("application/json", body, message.getStringProperty(WorkMessages.MERCHANT_ID));
+        String replyTo = message.getStringProperty(WorkMessages.REPLY_TO);
+        takeRound(exchange, chargeId, round, request, body, replyTo == null ? null
+                : new ChargeContext.ReplyTo(replyTo, message.getStringProperty(WorkMessages.CORRELATION_ID)));
+        exchange.getMessage().setBody(null);
+    }
+
+    /**
+     * Claims round {@code round} of the charge and, when there is routing left to do, puts its context on the
+     * exchange; sets {@link #ROUND_TAKEN} either way.
+     */
+    public boolean takeRound(Exchange exchange, String chargeId, int round, ChargeRequest request, byte[] body,
+                             ChargeContext.ReplyTo replyTo) {
+        Instant now = clock.instant();
+        exchange.setProperty(ROUND_TAKEN, false);
+        if (!repository.claimRound(chargeId, round, now, now.plus(retries.getRoundLease()))) {
+            log.info("round {} of charge {} is done or taken elsewhere: nothing to do", round, chargeId);
+            return false;
+        }
+        List<Attempt> earlier = repository.findAttempts(chargeId).stream().map(Attempt::stored).toList();
+        ChargeRepository.StoredCharge stored = repository.findCharge(chargeId).orElseThrow();
+        Attempt last = earlier.isEmpty() ? null : earlier.get(earlier.size() - 1);
+        if (last != null && (last.result() == null || last.result().outcome() != Outcome.NOT_CHARGED)) {
+            // an instance died after this attempt reached the provider: its answer decides, never a new round
+            if (last.result() != null && last.result().status() != null && last.result().status().isFinal()) {
+                charges.settleLater(chargeId, last.provider(), last.result());
+            }
+            repository.releaseRound(chargeId, round);
+            log.info("charge {}: attempt {} reached {} before; left to its answer or reconciliation", chargeId,
+                    last.seq(), last.provider());
+            return false;
+        }
+        ChargeContext charge = ChargeContext.resumed(request, stored, earlier, round);
+        charge.processAsync(body, replyTo);
+        exchange.setProperty(ChargeContext.PROPERTY, charge);
+        exchange.setProperty(ROUND_TAKEN, true);
+        return true;
+    }
+}

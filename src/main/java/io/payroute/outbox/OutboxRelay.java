@@ -1,0 +1,137 @@
+package io.payroute.outbox;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.payroute.broker.Address;
+import io.payroute.charge.Ids;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The read side of the transactional outbox (bean {@code outboxRelay}, driven by routes/outbox.yaml): claims a
+ * batch of committed messages, sends them to the broker in one JMS transaction, then deletes them.
+ * <p>
+ * Claims are leases taken with a conditional UPDATE, so several instances relay disjoint batches. A relay that
+ * dies after sending and before deleting leaves its batch to be claimed again when the lease runs out; the
+ * broker then drops the second copies by their duplicate-detection id ({@code _AMQ_DUPL_ID} = message_id).
+ */
+@Component("outboxRelay")
+public class OutboxRelay {
+
+    /** Artemis message properties: duplicate detection and scheduled delivery. */
+    static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    private static final TypeReference<Map<String, Object>> PROPERTIES = new TypeReference<>() {
+    };
+
+    private final JdbcTemplate jdbc;
+    private final JmsTemplate jms;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final int batchSize;
+    private final Duration lease;
+    private final Counter relayed;
+
+    public OutboxRelay(JdbcTemplate jdbc, ConnectionFactory connectionFactory, ObjectMapper json, Clock clock, MeterRegistry meters,
+                       @Value("${payroute.outbox.batch-size}") int batchSize,
+                       @Value("${payroute.outbox.claim-lease}") Duration lease) {
+        this.jdbc = jdbc;
+        this.jms = new JmsTemplate(connectionFactory);
+        // one broker transaction per batch: all of it is sent, or none
+        this.jms.setSessionTransacted(true);
+        this.json = json;
+        this.clock = clock;
+        this.batchSize = batchSize;
+        this.lease = lease;
+        this.relayed = Counter.builder("payroute.outbox.relayed").description("Messages sent from the outbox to the broker")
+                .baseUnit("messages").register(meters);
+        meters.gauge("payroute.outbox.backlog", jdbc, j -> backlog());
+    }
+
+    /** Relays batches until the outbox has no unclaimed message left; returns how many were sent. */
+    public int relay() {
+        int total = 0;
+        int sent;
+        do {
+            sent = relayBatch();
+            total += sent;
+        } while (sent == batchSize);
+        return total;
+    }
+
+    private int relayBatch() {
+        String claim = Ids.message();
+        Instant now = clock.instant();
+        // the outer condition is re-checked on a row another instance updated meanwhile, so each row has one claimant
+        int claimed = jdbc.update("""
+                UPDATE outbox SET claimed_by = ?, claimed_until = ?
+                WHERE (claimed_until IS NULL OR claimed_until < ?)
+                  AND id IN (SELECT id FROM outbox WHERE claimed_until IS NULL OR claimed_until < ? ORDER BY id LIMIT ?)""",
+                claim, Timestamp.from(now.plus(lease)), Timestamp.from(now), Timestamp.from(now), batchSize);
+        if (claimed == 0) {
+            return 0;
+        }
+        List<OutboxMessage> batch = jdbc.query("SELECT * FROM outbox WHERE claimed_by = ? ORDER BY id", this::message, claim);
+        jms.execute(session -> {
+            send(session, batch);
+            return null;
+        }, true);
+        jdbc.update("DELETE FROM outbox WHERE claimed_by = ?", claim);
+        relayed.increment(batch.size());
+        return batch.size();
+    }
+
+    private static void send(Session session, List<OutboxMessage> batch) throws JMSException {
+        if (!session.getTransacted()) {
+            throw new IllegalStateException("the outbox relay needs a transacted JMS session");
+        }
+        try (MessageProducer producer = session.createProducer(null)) {
+            for (OutboxMessage m : batch) {
+                Message message = Address.text(session, m.body(), m.properties());
+                message.setStringProperty(DUPLICATE_ID, m.messageId());
+                if (m.deliverAt() != null) {
+                    message.setLongProperty(SCHEDULED_DELIVERY, m.deliverAt().toEpochMilli());
+                }
+                producer.send(m.destination().in(session), message);
+            }
+            session.commit();
+        } catch (JMSException | RuntimeException e) {
+            session.rollback();
+            throw e;
+        }
+    }
+
+    private int backlog() {
+        Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM outbox", Integer.class);
+        return count == null ? 0 : count;
+    }
+
+    private OutboxMessage message(ResultSet rs, int row) throws SQLException {
+        Timestamp deliverAt = rs.getTimestamp("deliver_at");
+        try {
+            return new OutboxMessage(rs.getLong("id"), rs.getString("message_id"),
+                    Address.parse(rs.getString("destination")), rs.getString("body"),
+                    json.readValue(rs.getString("properties"), PROPERTIES), deliverAt == null ? null : deliverAt.toInstant());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("outbox row " + rs.getLong("id") + " has unreadable properties", e);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.payroute.async;
+
+import static io.payroute.support.BrokerClients.json;
+import static io.payroute.support.BrokerClients.receiveMatching;
+import static io.payroute.support.BrokerClients.sendRequest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.payroute.broker.BrokerProperties;
+import io.payroute.support.ApiTestSupport;
+import io.payroute.support.BrokerClients;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The queue contract of docs/queues.md, exercised by real clients over the broker's TCP acceptor: login and
+ * permissions, replies and events, idempotency on re-publish, poison messages, dead letters and their replay.
+ */
+class QueueContractApiTest extends ApiTestSupport {
+
+    private static final Map<String, String> PAYSTACK_OK = Map.of("paystack", "AUTH_success");
+
+    @Autowired
+    private BrokerProperties broker;
+
+    @Test
+    void loginIsRequiredOverCoreAndAmqp() {
+        assertThatThrownBy(() -> BrokerClients.core(null, null).createConnection().close())
+                .isInstanceOf(JMSSecurityException.class);
+        assertThatThrownBy(() -> {
+            try (Connection c = BrokerClients.amqp("producer", "wrong").createConnection()) {
+                c.start();
+            }
+        }).isInstanceOf(JMSSecurityException.class);
+    }
+
+    @Test
+    void aProducerGetsItsChargeOnItsReplyQueueAndEveryStateChangeIsPublishedAsAnEvent() throws Exception {
+        try (Connection producer = BrokerClients.producer(); Connection subscriber = BrokerClients.subscriber()) {
+            Session events = subscriber.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer eventConsumer = events.createConsumer(events.createTopic(BrokerClients.EVENTS));
+            Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue replies = session.createTemporaryQueue();
+            MessageConsumer replyConsumer = session.createConsumer(replies);
+            String correlation = "order-" + UUID.randomUUID();
+
+            sendRequest(session, chargeBody(500_000, "NGN", PAYSTACK_OK),
+                    Map.of("idempotencyKey", "q-" + UUID.randomUUID(), "JMSCorrelationID", correlation), replies);
+
+            Message reply = replyConsumer.receive(15_000);
+            assertThat(reply).as("a reply on the JMSReplyTo queue").isNotNull();
+            assertThat(reply.getJMSCorrelationID()).isEqualTo(correlation);
+            JsonNode charge = json(reply);
+            String id = charge.get("id").asText();
+            assertThat(charge.get("status").asText()).isEqualTo("succeeded");
+            assertThat(charge.get("amount").asLong()).isEqualTo(500_000);
+            assertThat(reply.getStringProperty("chargeId")).isEqualTo(id);
+            assertThat(reply.getStringProperty("status")).isEqualTo("succeeded");
+            assertThat(ledgerEntriesFor(id)).hasSize(1);
+            assertThat(get("/v1/charges/" + id).json().get("status").asText()).isEqualTo("succeeded");
+
+            List<Message> published = receiveMatching(eventConsumer, 2, 15_000, m -> id.equals(property(m, "chargeId")));
+            List<String> types = new ArrayList<>();
+            for (Message event : published) {
+                JsonNode body = json(event);
+                types.add(body.get("type").asText());
+                assertThat(body.get("id").asText()).startsWith("evt_").isEqualTo(event.getStringProperty("eventId"));
+                assertThat(body.at("/data/object/id").asText()).isEqualTo(id);
+            }
+            assertThat(types).containsExactlyInAnyOrder("charge.created", "charge.succeeded");
+        }
+    }
+
+    @Test
+    void republishingTheSameRequestGetsTheSameChargeAndNeverASecondOne() throws Exception {
+        try (Connection producer = BrokerClients.producer()) {
+            Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue replies = session.createTemporaryQueue();
+            MessageConsumer replyConsumer = session.createConsumer(replies);
+            String body = chargeBody(7_000, "NGN", PAYSTACK_OK);
+            String key = "republish-" + UUID.randomUUID();
+
+            for (int i = 0; i < 5; i++) {
+                sendRequest(session, body, Map.of("idempotencyKey", key), replies);
+            }
+
+            Set<String> chargeIds = new java.util.HashSet<>();
+            for (Message reply : receiveMatching(replyConsumer, 5, 30_000, m -> true)) {
+                JsonNode charge = json(reply);
+                assertThat(charge.get("status").asText()).isEqualTo("succeeded");
+                chargeIds.add(charge.get("id").asText());
+            }
+            assertThat(chargeIds).hasSize(1);
+            assertThat(ledgerEntriesFor(chargeIds.iterator().next())).hasSize(1);
+        }
+    }
+
+    @Test
+    void aProducerMaySendRequestsButNotReadEventsNorTouchInternalAddresses() throws Exception {
+        try (Connection producer = BrokerClients.producer()) {
+            Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThatThrownBy(() -> session.createConsumer(session.createTopic(BrokerClients.EVENTS)))
+                    .isInstanceOf(JMSException.class).hasMessageContaining("does not have permission");
+            assertThatThrownBy(() -> session.createConsumer(session.createQueue(BrokerClients.REQUESTS)))
+                    .isInstanceOf(JMSException.class).hasMessageContaining("does not have permission");
+            assertThatThrownBy(() -> session.createProducer(session.createQueue("payroute.charges.work"))
+                    .send(session.createTextMessage("{}"))).isInstanceOf(JMSException.class).hasMessageContaining("permission");
+            assertThatThrownBy(() -> session.createConsumer(session.createQueue("payroute.dead-letters")))
+                    .isInstanceOf(JMSException.class).hasMessageContaining("does not have permission");
+        }
+    }
+
+    @Test
+    void invalidRequestsAreDeadLetteredAtOnceWithTheirReasonAndTheConsumerCarriesOn() throws Exception {
+        int chargesBefore = countRows("charges");
+        try (Connection producer = BrokerClients.producer(); Connection subscriber = BrokerClients.subscriber()) {
+            Session events = subscriber.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer eventConsumer = events.createConsumer(events.createTopic(BrokerClients.EVENTS));
+            Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue replies = session.createTemporaryQueue();
+            MessageConsumer replyConsumer = session.createConsumer(replies);
+            String malformed = "malformed-" + UUID.randomUUID();
+            String noAmount = "no-amount-" + UUID.randomUUID();
+            String otherMerchant = "other-merchant-" + UUID.randomUUID();
+
+            sendRequest(session, "{\"amount\": 500,", Map.of("JMSCorrelationID", malformed), replies);
+            sendRequest(session, "{\"currency\": \"NGN\"}", Map.of("JMSCorrelationID", noAmount), replies);
+            sendRequest(session, chargeBody(100, "NGN", PAYSTACK_OK),
+                    Map.of("JMSCorrelationID", otherMerchant, "merchantId", "merchant_other"), replies);
+            sendRequest(session, chargeBody(100, "NGN", PAYSTACK_OK), Map.of("JMSCorrelationID", "valid"), replies);
+
+            Map<String, Message> byCorrelation = receiveMatching(replyConsumer, 4, 20_000, m -> true).stream()
+                    .collect(Collectors.toMap(BrokerClients::correlationId, m -> m));
+            assertThat(json(byCorrelation.get(malformed)).get("code").asText()).isEqualTo("malformed_json");
+            assertThat(byCorrelation.get(malformed).getStringProperty("status")).isEqualTo("rejected");
+            JsonNode missing = json(byCorrelation.get(noAmount));
+            assertThat(missing.get("code").asText()).isEqualTo("invalid_request");
+            assertThat(missing.get("errors").toString()).contains("amount");
+            assertThat(json(byCorrelation.get(otherMerchant)).get("code").asText()).isEqualTo("merchant_not_allowed");
+            assertThat(json(byCorrelation.get("valid")).get("status").asText()).isEqualTo("succeeded");
+            assertThat(countRows("charges")).isEqualTo(chargesBefore + 1);
+
+            Map<String, JsonNode> deadLetters = deadLettersByCorrelation();
+            assertThat(deadLetters.get(malformed).get("code").asText()).isEqualTo("malformed_json");
+            assertThat(deadLetters.get(malformed).get("reason").asText()).contains("not valid JSON");
+            assertThat(deadLetters.get(malformed).get("original_address").asText()).isEqualTo("queue:" + BrokerClients.REQUESTS);
+            assertThat(deadLetters.get(noAmount).get("reason").asText()).contains("amount");
+            assertThat(deadLetters.get(otherMerchant).get("code").asText()).isEqualTo("merchant_not_allowed");
+            assertThat(deadLetters).doesNotContainKey("valid");
+
+            List<Message> rejected = receiveMatching(eventConsumer, 3, 10_000,
+                    m -> "charge.request_rejected".equals(property(m, "eventType")));
+            assertThat(rejected).hasSize(3);
+        }
+    }
+
+    @Test
+    void deadLettersAreListedToAdminsOnlyAndReplayedThroughIdempotencyOnceTheCauseIsFixed() throws Exception {
+        assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/admin/dead-letters")).GET().build())
+                .status()).isEqualTo(401);
+        BrokerProperties.User newshop = broker.user("newshop").orElseThrow();
+        try (Connection connection = BrokerClients.amqp("newshop", "newshop-test").createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue replies = session.createTemporaryQueue();
+            MessageConsumer replyConsumer = session.createConsumer(replies);
+            String body = chargeBody(12_345, "NGN", PAYSTACK_OK);
+            String key = "newshop-" + UUID.randomUUID();
+            // sent twice, as a producer retrying would: both land in the dead-letter queue
+            sendRequest(session, body, Map.of("idempotencyKey", key, "JMSCorrelationID", key + "-1"), replies);
+            sendRequest(session, body, Map.of("idempotencyKey", key, "JMSCorrelationID", key + "-2"), replies);
+            receiveMatching(replyConsumer, 2, 15_000, m -> "rejected".equals(property(m, "status")));
+            Map<String, JsonNode> deadLetters = deadLettersByCorrelation();
+            assertThat(deadLetters.get(key + "-1").get("code").asText()).isEqualTo("merchant_not_allowed");
+            assertThat(deadLetters.get(key + "-1").get("idempotency_key").asText()).isEqualTo(key);
+
+            // the operator onboards the producer, then replays: one by id, then everything
+            newshop.setMerchant("merchant_default");
+            assertThat(admin("POST", "/v1/admin/dead-letters/" + deadLetters.get(key + "-1").get("id").asText() + "/replay")
+                    .status()).isEqualTo(200);
+            assertThat(admin("POST", "/v1/admin/dead-letters/no-such-letter/replay").status()).isEqualTo(404);
+            assertThat(admin("POST", "/v1/admin/dead-letters/replay").json().get("replayed").asInt()).isGreaterThanOrEqualTo(1);
+
+            List<Message> results = receiveMatching(replyConsumer, 2, 20_000, m -> property(m, "chargeId") != null);
+            Set<String> chargeIds = new java.util.HashSet<>();
+            for (Message m : results) {
+                chargeIds.add(m.getStringProperty("chargeId"));
+                assertThat(json(m).get("status").asText()).isEqualTo("succeeded");
+            }
+            assertThat(chargeIds).as("two replays of one request: one charge").hasSize(1);
+            assertThat(ledgerEntriesFor(chargeIds.iterator().next())).hasSize(1);
+            assertThat(deadLettersByCorrelation()).doesNotContainKeys(key + "-1", key + "-2");
+        } finally {
+            newshop.setMerchant(null);
+        }
+    }
+
+    private Map<String, JsonNode> deadLettersByCorrelation() {
+        JsonNode list = admin("GET", "/v1/admin/dead-letters?limit=1000").json().get("data");
+        return StreamSupport.stream(list.spliterator(), false)
+                .filter(n -> n.hasNonNull("correlation_id"))
+                .collect(Collectors.toMap(n -> n.get("correlation_id").asText(), n -> n, (a, b) -> a));
+    }
+
+    private static String property(Message m, String name) {
+        try {
+            return m.getStringProperty(name);
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
