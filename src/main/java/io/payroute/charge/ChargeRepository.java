@@ -88,6 +88,22 @@ public class ChargeRepository {
                 round, ts(until), chargeId, round - 1, round, ts(now)) == 1;
     }
 
+    /** Pending charges whose round's lease ran out before {@code expiredBefore}, with nothing scheduled. */
+    public List<String> findAbandoned(Instant expiredBefore, int limit) {
+        return jdbc.queryForList("""
+                SELECT id FROM charges
+                WHERE status = 'pending' AND next_round_at IS NULL AND round_claimed_until < ?
+                ORDER BY round_claimed_until LIMIT ?""", String.class, ts(expiredBefore), limit);
+    }
+
+    /** Takes an abandoned round over (see {@link #findAbandoned}); only one caller, on any instance, gets true. */
+    public boolean claimAbandoned(String chargeId, Instant expiredBefore, Instant until) {
+        return jdbc.update("""
+                UPDATE charges SET round_claimed_until = ?
+                WHERE id = ? AND status = 'pending' AND next_round_at IS NULL AND round_claimed_until < ?""",
+                ts(until), chargeId, ts(expiredBefore)) == 1;
+    }
+
     /** Whether an instance holds a live lease on the charge's round. */
     public boolean isRoundClaimed(String chargeId, Instant now) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM charges WHERE id = ? AND round_claimed_until >= ?", Integer.class,
@@ -97,6 +113,10 @@ public class ChargeRepository {
     /** Lets go of a round that had nothing to route (an earlier attempt decides the charge). */
     public void releaseRound(String chargeId, int round) {
         jdbc.update("UPDATE charges SET round_claimed_until = NULL WHERE id = ? AND rounds = ?", chargeId, round);
+    }
+
+    public void releaseRound(String chargeId) {
+        jdbc.update("UPDATE charges SET round_claimed_until = NULL WHERE id = ?", chargeId);
     }
 
     /** Ends the round in progress with another one due at {@code c.nextRoundAt()}; false if the charge moved on. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.payroute.api.LogContext;
+import io.payroute.charge.Attempt;
 import io.payroute.charge.AttemptResult;
 import io.payroute.charge.ChargeRepository;
 import io.payroute.charge.ChargeRepository.DueAttempt;
@@ -96,6 +97,40 @@ public class Reconciliation {
             repository.rescheduleAttempt(due, schedule.after(Outcome.UNKNOWN, due.checks() + 1, now));
             metrics.reconciled(due.provider(), "rescheduled");
         }
+    }
+
+    /**
+     * Settles charges an instance died working on between two provider calls (see
+     * {@link ReconciliationProperties#getAbandonedAfter}): by the last attempt's final answer, or failed with
+     * nothing charged when no provider was reached. An attempt still in flight or unknown is left to
+     * {@link #claimDue}. Returns how many charges were settled.
+     */
+    public int sweepAbandoned() {
+        Instant now = clock.instant();
+        Instant expiredBefore = now.minus(properties.getAbandonedAfter());
+        int settled = 0;
+        for (String chargeId : repository.findAbandoned(expiredBefore, properties.getBatchSize())) {
+            if (!repository.claimAbandoned(chargeId, expiredBefore, now.plus(properties.getClaimTimeout()))) {
+                continue;
+            }
+            List<ChargeRepository.StoredAttempt> attempts = repository.findAttempts(chargeId);
+            ChargeRepository.StoredAttempt last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+            Attempt lastAttempt = last == null ? null : Attempt.stored(last);
+            if (lastAttempt == null || lastAttempt.result() != null && lastAttempt.result().outcome() == Outcome.NOT_CHARGED) {
+                charges.settleLater(chargeId, last == null ? null : last.provider(), AttemptResult.notCharged(
+                        "processing_interrupted", "PayRoute stopped before a provider took the charge; nothing was charged",
+                        null, null));
+            } else if (lastAttempt.result() != null && lastAttempt.result().status() != null && lastAttempt.result().status().isFinal()) {
+                charges.settleLater(chargeId, last.provider(), lastAttempt.result());
+            } else {
+                repository.releaseRound(chargeId);
+                continue;
+            }
+            log.warn("charge {} was abandoned mid-round by a stopped instance; settled from its attempts", chargeId);
+            metrics.reconciled(last == null ? "none" : last.provider(), "abandoned_settled");
+            settled++;
+        }
+        return settled;
     }
 
     /** Leaves the logging context as it found it once an attempt is done. */

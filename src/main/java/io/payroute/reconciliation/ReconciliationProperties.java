@@ -26,6 +26,15 @@ public class ReconciliationProperties {
     /** Extra time an in-flight attempt is given, beyond its call and status query, before it counts as interrupted. */
     private Duration inFlightGrace = Duration.ofSeconds(30);
 
+    /**
+     * A charge whose round was claimed by an instance that then died (its lease ran out this long ago, and no
+     * redelivered message took the round over) is settled from its attempts: by the last one's answer, or as
+     * failed with nothing charged when no provider was reached.
+     */
+    private Duration abandonedAfter = Duration.ofMinutes(10);
+
+    public Duration getAbandonedAfter() { return abandonedAfter; }
+    public void setAbandonedAfter(Duration abandonedAfter) { this.abandonedAfter = abandonedAfter; }
     public Duration getPollInterval() { return pollInterval; }
     public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
     public int getBatchSize() { return batchSize; }

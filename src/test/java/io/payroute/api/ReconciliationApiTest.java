@@ -152,4 +152,42 @@ class ReconciliationApiTest extends ApiTestSupport {
         }
         assertThat(claims).isEqualTo(1);
     }
+
+    /**
+     * What an instance killed mid-round leaves behind (its round's lease run out, nothing scheduled): a charge
+     * opened but never sent anywhere, and one whose provider took the money just before the crash.
+     */
+    @Test
+    void chargesAStoppedInstanceLeftMidRoundAreSettledFromTheirAttempts() {
+        Instant expired = Instant.now().minusSeconds(5);
+        String neverSent = abandonedCharge(expired);
+        String taken = abandonedCharge(expired);
+        jdbc.update("""
+                INSERT INTO charge_attempts (charge_id, seq, provider, attempt_reference, outcome, status, provider_reference,
+                                             started_at, finished_at)
+                VALUES (?, 1, 'paystack', ?, 'SUCCESS', 'succeeded', 'PSK-1', ?, ?)""",
+                taken, Ids.attemptReference(taken, 1), Timestamp.from(expired), Timestamp.from(expired));
+        String stillRunning = abandonedCharge(Instant.now().plusSeconds(60));
+
+        reconcile();
+
+        JsonNode interrupted = charge(neverSent);
+        assertThat(interrupted.get("status").asText()).isEqualTo("failed");
+        assertThat(interrupted.at("/failure/code").asText()).isEqualTo("processing_interrupted");
+        assertThat(events(neverSent)).containsExactly("charge.failed");
+        JsonNode succeeded = charge(taken);
+        assertThat(succeeded.get("status").asText()).isEqualTo("succeeded");
+        assertThat(succeeded.get("provider_reference").asText()).isEqualTo("PSK-1");
+        assertThat(charge(stillRunning).get("status").asText()).as("a live lease is left alone").isEqualTo("pending");
+    }
+
+    private String abandonedCharge(Instant leaseUntil) {
+        String id = Ids.charge();
+        jdbc.update("""
+                INSERT INTO charges (id, merchant_id, status, amount, currency, customer, payment_method, rounds,
+                                     round_claimed_until, created_at, updated_at)
+                VALUES (?, 'merchant_default', 'pending', 1000, 'NGN', '{}', '{"type":"tokens"}', 1, ?, ?, ?)""",
+                id, Timestamp.from(leaseUntil), Timestamp.from(Instant.now()), Timestamp.from(Instant.now()));
+        return id;
+    }
 }
