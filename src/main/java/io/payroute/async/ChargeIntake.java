@@ -47,6 +47,8 @@ public class ChargeIntake {
     public static final String MERCHANT_ID = "merchantId";
     /** Exchange property: the JMS message as received, for the dead-letter copy of a rejected one. */
     public static final String RECEIVED = "receivedMessage";
+    /** Exchange property: answer with the charge as stored (a duplicate), not as this exchange left it. */
+    private static final String ANSWER_FROM_STORE = "answerFromStore";
     private static final Pattern KEY = Pattern.compile("^[\\x21-\\x7e]{1,255}$");
 
     private final ChargeRequestParser parser;
@@ -119,6 +121,7 @@ public class ChargeIntake {
             }
         }
         // final, waiting for its next round, or left to reconciliation: answered with its current state
+        exchange.setProperty(ANSWER_FROM_STORE, true);
         ChargeContext current = ChargeContext.resumed(received.request(), charge, List.of(), charge.rounds());
         current.processAsync(received.body(), received.replyTo());
         current.nextRoundScheduled(charge.nextRoundAt() != null);
@@ -130,8 +133,13 @@ public class ChargeIntake {
      * (and the stored idempotent response), and goes to the JMSReplyTo unless another round is scheduled.
      */
     public void result(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
-        ChargeRepository.StoredCharge stored = repository.findCharge(charge.id()).orElseThrow();
-        String body = chargeJson.render(stored, repository.findAttempts(charge.id())).toString();
+        // a duplicate answers with the charge as stored; otherwise this exchange holds what it just wrote
+        ChargeRepository.StoredCharge stored = Boolean.TRUE.equals(exchange.getProperty(ANSWER_FROM_STORE, Boolean.class))
+                ? repository.findCharge(charge.id()).orElseThrow() : charge.stored();
+        List<ChargeRepository.StoredAttempt> attempts = Boolean.TRUE.equals(exchange.getProperty(ANSWER_FROM_STORE, Boolean.class))
+                ? repository.findAttempts(charge.id())
+                : charge.attempts().stream().map(a -> ChargeRepository.StoredAttempt.of(a, null)).toList();
+        String body = chargeJson.render(stored, attempts).toString();
         org.apache.camel.Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, charge.nextRoundScheduled() ? 202 : 201);

@@ -20,6 +20,8 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jms.core.JmsTemplate;
@@ -49,6 +51,11 @@ public class OutboxRelay {
     private final int batchSize;
     private final Duration lease;
     private final Counter relayed;
+    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    /** Only the relay route's single timer thread touches these. */
+    private Instant failingSince;
+    private Instant lastWarning = Instant.EPOCH;
 
     public OutboxRelay(JdbcTemplate jdbc, ConnectionFactory connectionFactory, ObjectMapper json, Clock clock, MeterRegistry meters,
                        @Value("${payroute.outbox.batch-size}") int batchSize,
@@ -66,14 +73,33 @@ public class OutboxRelay {
         meters.gauge("payroute.outbox.backlog", jdbc, j -> backlog());
     }
 
-    /** Relays batches until the outbox has no unclaimed message left; returns how many were sent. */
+    /**
+     * Relays batches until the outbox has no unclaimed message left; returns how many were sent. While the
+     * broker or the database is down the messages simply wait (their claims lapse); that is logged once, and
+     * again every minute it lasts, not on every poll.
+     */
     public int relay() {
         int total = 0;
         int sent;
-        do {
-            sent = relayBatch();
-            total += sent;
-        } while (sent == batchSize);
+        try {
+            do {
+                sent = relayBatch();
+                total += sent;
+            } while (sent == batchSize);
+        } catch (RuntimeException e) {
+            Instant now = clock.instant();
+            if (failingSince == null || now.isAfter(lastWarning.plus(WARN_EVERY))) {
+                log.warn("outbox relay cannot send (messages wait in the outbox{}): {}",
+                        failingSince == null ? "" : " since " + failingSince, e.toString());
+                lastWarning = now;
+            }
+            failingSince = failingSince == null ? now : failingSince;
+            return total;
+        }
+        if (failingSince != null) {
+            log.info("outbox relay sends again (it could not since {})", failingSince);
+            failingSince = null;
+        }
         return total;
     }
 
