@@ -9,38 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-30}
-PORT=${BENCH_PORT:-8090}
-WORK=$(mktemp -d /tmp/payroute-bench.XXXX)
-# JDK 21+ if present: virtual threads (spring.threads.virtual.enabled) instead of a bounded thread pool
-JAVA=${BENCH_JAVA:-$(ls -d /usr/lib/jvm/temurin-2[1-9]*/bin/java /usr/lib/jvm/*-2[1-9]-*/bin/java 2>/dev/null | head -n 1)}
-JAVA=${JAVA:-java}
-
 command -v wrk >/dev/null && command -v hey >/dev/null || { echo "needs wrk and hey: apt-get install -y wrk hey"; exit 2; }
-[ -f target/payroute.jar ] || mvn -B -q package -DskipTests
-
-"$JAVA" ${BENCH_JAVA_OPTS:--Xms1g -Xmx2g -XX:+UseParallelGC} -jar target/payroute.jar ${BENCH_ARGS:-} \
-  --server.port="$PORT" \
-  --spring.datasource.url="jdbc:h2:file:$WORK/payroute;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
-  --spring.artemis.embedded.data-directory="$WORK/artemis" \
-  --payroute.broker.acceptor-url="tcp://127.0.0.1:61636?protocols=CORE,AMQP" \
-  --payroute.simulators.control-port=28180 \
-  --payroute.simulators.providers.paystack.port=28181 \
-  --payroute.simulators.providers.flutterwave.port=28182 \
-  --payroute.simulators.providers.stripe.port=28183 \
-  --payroute.providers.paystack.base-url=http://127.0.0.1:28181 \
-  --payroute.providers.flutterwave.base-url=http://127.0.0.1:28182 \
-  --payroute.providers.stripe.base-url=http://127.0.0.1:28183 \
-  --payroute.mappings.cache=true --camel.main.routes-reload-enabled=false \
-  --logging.level.io.payroute.provider.ProviderCalls=WARN \
-  > "${BENCH_LOG:=$WORK/service.log}" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
-
-for _ in $(seq 1 90); do
-  curl -fs "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null 2>&1 && break
-  sleep 1
-done
-curl -fs "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null || { tail -50 "$BENCH_LOG"; exit 1; }
+source bench/service.sh
 
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$PID/stat"; }
 latency() {
