@@ -45,10 +45,15 @@ public class ChargeIntake {
     /** Message properties of the queue contract. */
     public static final String IDEMPOTENCY_KEY = "idempotencyKey";
     public static final String MERCHANT_ID = "merchantId";
+    /**
+     * Set by PayRoute when it replays a dead letter: the producer the request came from. Honoured only on a
+     * message PayRoute itself sent, so the replay is held to that producer's merchant, as the original was.
+     */
+    public static final String ON_BEHALF_OF = "payrouteOnBehalfOf";
     /** Exchange property: the JMS message as received, for the dead-letter copy of a rejected one. */
     public static final String RECEIVED = "receivedMessage";
     /** Exchange property: answer with the charge as stored (a duplicate), not as this exchange left it. */
-    private static final String ANSWER_FROM_STORE = "answerFromStore";
+    static final String ANSWER_FROM_STORE = "answerFromStore";
     private static final Pattern KEY = Pattern.compile("^[\\x21-\\x7e]{1,255}$");
 
     private final ChargeRequestParser parser;
@@ -177,21 +182,26 @@ public class ChargeIntake {
 
     /**
      * The merchant a message is for: a producer sends for the merchant its broker user is configured with (and
-     * may say so in merchantId); PayRoute itself (replaying a dead letter) names it in merchantId.
+     * may say so in merchantId). A dead letter PayRoute replays is held to its original producer's merchant.
      */
     String merchant(Message message) throws JMSException {
         String user = validatedUser(message);
-        String claimed = message.getStringProperty(MERCHANT_ID);
         if (user == null) {
             throw forbidden("the message carries no sender: the broker must run with io.payroute.broker.SenderStampPlugin");
         }
-        if (user.equals(serviceUser) && claimed != null) {
-            return claimed;
+        if (user.equals(serviceUser)) {
+            String producer = message.getStringProperty(ON_BEHALF_OF);
+            if (producer == null) {
+                throw forbidden("a request PayRoute sends must name the producer it replays (" + ON_BEHALF_OF + ")");
+            }
+            user = producer;
         }
-        String allowed = broker.user(user).map(BrokerProperties.User::getMerchant)
-                .orElseThrow(() -> forbidden("broker user " + user + " may not send charges"));
+        String sender = user;
+        String allowed = broker.user(sender).map(BrokerProperties.User::getMerchant)
+                .orElseThrow(() -> forbidden("broker user " + sender + " may not send charges"));
+        String claimed = message.getStringProperty(MERCHANT_ID);
         if (claimed != null && !claimed.equals(allowed)) {
-            throw forbidden("broker user " + user + " may not send charges for merchant " + claimed);
+            throw forbidden("broker user " + sender + " may not send charges for merchant " + claimed);
         }
         return allowed;
     }

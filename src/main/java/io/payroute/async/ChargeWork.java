@@ -66,10 +66,19 @@ public class ChargeWork {
         MDC.put(LogContext.CHARGE_ID, chargeId);
         byte[] body = sealer.open(exchange.getMessage().getBody(String.class), chargeId);
         ChargeRequest request = parser.parse("application/json", body, message.getStringProperty(WorkMessages.MERCHANT_ID));
-        String replyTo = message.getStringProperty(WorkMessages.REPLY_TO);
-        takeRound(exchange, chargeId, round, request, body, replyTo == null ? null
-                : new ChargeContext.ReplyTo(replyTo, message.getStringProperty(WorkMessages.CORRELATION_ID)));
+        String replyAddress = message.getStringProperty(WorkMessages.REPLY_TO);
+        ChargeContext.ReplyTo replyTo = replyAddress == null ? null
+                : new ChargeContext.ReplyTo(replyAddress, message.getStringProperty(WorkMessages.CORRELATION_ID));
         exchange.getMessage().setBody(null);
+        if (!takeRound(exchange, chargeId, round, request, body, replyTo) && replyTo != null) {
+            // a replayed or repeated work message of a charge that has ended: its producer gets the outcome again
+            repository.findCharge(chargeId).filter(c -> c.status().isFinal()).ifPresent(c -> {
+                ChargeContext ended = ChargeContext.resumed(request, c, List.of(), c.rounds());
+                ended.processAsync(body, replyTo);
+                exchange.setProperty(ChargeContext.PROPERTY, ended);
+                exchange.setProperty(ChargeIntake.ANSWER_FROM_STORE, true);
+            });
+        }
     }
 
     /**

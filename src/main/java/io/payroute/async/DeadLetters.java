@@ -6,7 +6,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -54,6 +56,7 @@ public class DeadLetters {
     public static final String AT = "deadLetteredAt";
     /** Set by the broker on a message it dead-lettered after too many failed deliveries. */
     static final String BROKER_ORIGINAL_ADDRESS = "_AMQ_ORIG_ADDRESS";
+    private static final Set<String> DEAD_LETTER_PROPERTIES = Set.of(REASON, CODE, HISTORY, ORIGINAL_ADDRESS, ORIGINAL_USER, AT);
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
     private final JmsTemplate jms;
@@ -97,7 +100,7 @@ public class DeadLetters {
         Message original = received;
         String problemJson = problems.toJson(problem);
         jms.execute(session -> {
-            Message copy = copy(session, original);
+            Message copy = copy(session, original, Set.of());
             copy.setStringProperty(REASON, reason(problem));
             copy.setStringProperty(CODE, problem.code());
             copy.setStringProperty(ORIGINAL_ADDRESS, Address.of(original.getJMSDestination()).toString());
@@ -109,7 +112,8 @@ public class DeadLetters {
             return null;
         });
         metrics.deadLettered(problem.code());
-        log.warn("message {} rejected to the dead-letter queue: {} ({})", original.getJMSMessageID(), reason(problem), problem.code());
+        // the code only: a parser's message may quote the body, which is the producer's to see, not the logs'
+        log.warn("message {} rejected to the dead-letter queue: {}", original.getJMSMessageID(), problem.code());
     }
 
     /** The problem's detail with every field it names, so the dead letter says what to fix. */
@@ -178,11 +182,10 @@ public class DeadLetters {
         node.put("idempotency_key", m.getStringProperty(ChargeIntake.IDEMPOTENCY_KEY));
         node.put("merchant_id", m.getStringProperty(ChargeIntake.MERCHANT_ID));
         node.put("correlation_id", m.getJMSCorrelationID());
-        if (m.propertyExists(HISTORY)) {
+        if (m.getStringProperty(HISTORY) != null) {
             node.set("history", readJson(m.getStringProperty(HISTORY)));
         }
-        node.put("body", m.propertyExists(WorkMessages.ROUND) ? "(sealed: payment details are encrypted)"
-                : Redaction.redactText(body(m)));
+        node.put("body", m.propertyExists(WorkMessages.ROUND) ? "(sealed: payment details are encrypted)" : redactedBody(m));
         return node;
     }
 
@@ -208,16 +211,11 @@ public class DeadLetters {
             if (m == null) {
                 return false;
             }
-            Message again = copy(session, m);
-            for (String p : List.of(REASON, CODE, HISTORY, ORIGINAL_ADDRESS, ORIGINAL_USER, AT)) {
-                again.setObjectProperty(p, null);
-            }
-            String user = m.propertyExists(ORIGINAL_USER) ? m.getStringProperty(ORIGINAL_USER)
-                    : ChargeIntake.validatedUser(m);
-            if (!m.propertyExists(ChargeIntake.MERCHANT_ID) && user != null && !user.equals(serviceUser)) {
-                // PayRoute sends the replay: the merchant must now be named, as the producer's user had it
-                broker.user(user).map(BrokerProperties.User::getMerchant)
-                        .ifPresent(merchant -> setMerchant(again, merchant));
+            Message again = copy(session, m, DEAD_LETTER_PROPERTIES);
+            String producer = m.propertyExists(ORIGINAL_USER) ? m.getStringProperty(ORIGINAL_USER) : ChargeIntake.validatedUser(m);
+            if (producer != null && !producer.equals(serviceUser)) {
+                // PayRoute sends the replay: it is checked as the producer's request, for the producer's merchant
+                again.setStringProperty(ChargeIntake.ON_BEHALF_OF, producer);
             }
             originalAddress(m).send(session, again);
             session.commit();
@@ -229,14 +227,6 @@ public class DeadLetters {
         }
     }
 
-    private static void setMerchant(Message message, String merchant) {
-        try {
-            message.setStringProperty(ChargeIntake.MERCHANT_ID, merchant);
-        } catch (JMSException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static Address originalAddress(Message m) throws JMSException {
         if (m.propertyExists(ORIGINAL_ADDRESS)) {
             return Address.parse(m.getStringProperty(ORIGINAL_ADDRESS));
@@ -244,8 +234,8 @@ public class DeadLetters {
         return new Address(false, m.getStringProperty(BROKER_ORIGINAL_ADDRESS));
     }
 
-    /** A new message with the body and application properties of {@code m} (not the broker's own ones). */
-    private static Message copy(Session session, Message m) throws JMSException {
+    /** A new message with the body and application properties of {@code m} (not the broker's own, nor {@code skip}). */
+    private static Message copy(Session session, Message m, Set<String> skip) throws JMSException {
         Message copy;
         if (m instanceof BytesMessage bytes) {
             byte[] body = new byte[(int) bytes.getBodyLength()];
@@ -263,13 +253,31 @@ public class DeadLetters {
         }
         for (String name : names) {
             // the broker's own (_AMQ_*, JMSX*) and AMQP annotations (JMS_AMQP_*) are not the producer's to copy
-            if (!name.startsWith("_AMQ_") && !name.startsWith("JMSX") && !name.startsWith("JMS_AMQP_")) {
+            if (!name.startsWith("_AMQ_") && !name.startsWith("JMSX") && !name.startsWith("JMS_AMQP_") && !skip.contains(name)) {
                 copy.setObjectProperty(name, m.getObjectProperty(name));
             }
         }
         copy.setJMSCorrelationID(m.getJMSCorrelationID());
         copy.setJMSReplyTo(m.getJMSReplyTo());
         return copy;
+    }
+
+    /** The body for operators: payment details reduced to their type, card-number-like runs masked anywhere. */
+    private String redactedBody(Message m) throws JMSException {
+        String body = body(m);
+        try {
+            JsonNode parsed = body == null ? null : json.readTree(body);
+            if (parsed instanceof ObjectNode object) {
+                if (object.get("payment_method") instanceof ObjectNode method) {
+                    object.set("payment_method", json.createObjectNode().put("type", method.path("type").asText(null))
+                            .put("details", "redacted"));
+                }
+                return Redaction.redact(object).toString();
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+            // a malformed request: only its card-number-like runs can be masked
+        }
+        return Redaction.redactText(body);
     }
 
     private static String body(Message m) throws JMSException {
@@ -285,7 +293,7 @@ public class DeadLetters {
         return null;
     }
 
-    private com.fasterxml.jackson.databind.JsonNode readJson(String text) {
+    private JsonNode readJson(String text) {
         try {
             return json.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

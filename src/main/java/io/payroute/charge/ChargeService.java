@@ -190,6 +190,9 @@ public class ChargeService {
         if (done) {
             charge.stored(settled);
             metrics.charge(provider, s.status(), charge.request().paymentMethod().type(), charge.request().currency());
+            if ("retries_exhausted".equals(s.code())) {
+                metrics.deadLettered(s.code());
+            }
         } else {
             // reconciliation settled it first (this exchange outlived its in-flight deadline): answer with that
             log.info("charge {} was settled by reconciliation while its request was still running", charge.id());

@@ -187,10 +187,15 @@ class QueueContractApiTest extends ApiTestSupport {
             // sent twice, as a producer retrying would: both land in the dead-letter queue
             sendRequest(session, body, Map.of("idempotencyKey", key, "JMSCorrelationID", key + "-1"), replies);
             sendRequest(session, body, Map.of("idempotencyKey", key, "JMSCorrelationID", key + "-2"), replies);
-            receiveMatching(replyConsumer, 2, 15_000, m -> "rejected".equals(property(m, "status")));
+            // and one for a merchant it will never be allowed to charge for
+            sendRequest(session, chargeBody(999, "NGN", PAYSTACK_OK),
+                    Map.of("JMSCorrelationID", key + "-3", "merchantId", "merchant_other"), replies);
+            receiveMatching(replyConsumer, 3, 15_000, m -> "rejected".equals(property(m, "status")));
             Map<String, JsonNode> deadLetters = deadLettersByCorrelation();
             assertThat(deadLetters.get(key + "-1").get("code").asText()).isEqualTo("merchant_not_allowed");
             assertThat(deadLetters.get(key + "-1").get("idempotency_key").asText()).isEqualTo(key);
+            assertThat(deadLetters.get(key + "-1").get("body").asText()).as("payment details are not shown")
+                    .contains("12345").doesNotContain("AUTH_success");
 
             // the operator onboards the producer, then replays: one by id, then everything
             newshop.setMerchant("merchant_default");
@@ -207,7 +212,12 @@ class QueueContractApiTest extends ApiTestSupport {
             }
             assertThat(chargeIds).as("two replays of one request: one charge").hasSize(1);
             assertThat(ledgerEntriesFor(chargeIds.iterator().next())).hasSize(1);
-            assertThat(deadLettersByCorrelation()).doesNotContainKeys(key + "-1", key + "-2");
+            // the replay is held to the producer's merchant: the other merchant's request is refused again
+            assertThat(receiveMatching(replyConsumer, 1, 15_000, m -> key.concat("-3").equals(BrokerClients.correlationId(m))))
+                    .allMatch(m -> "rejected".equals(property(m, "status")));
+            Map<String, JsonNode> after = deadLettersByCorrelation();
+            assertThat(after).doesNotContainKeys(key + "-1", key + "-2");
+            assertThat(after.get(key + "-3").get("code").asText()).isEqualTo("merchant_not_allowed");
         } finally {
             newshop.setMerchant(null);
         }
