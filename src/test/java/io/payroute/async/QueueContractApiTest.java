@@ -16,7 +16,15 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import io.payroute.api.ChargeRequestParser;
+import io.payroute.api.RequestFingerprint;
+import io.payroute.charge.ChargeRequest;
+import io.payroute.charge.Ids;
 import io.payroute.broker.BrokerProperties;
 import io.payroute.support.ApiTestSupport;
 import io.payroute.support.BrokerClients;
@@ -40,6 +48,8 @@ class QueueContractApiTest extends ApiTestSupport {
 
     @Autowired
     private BrokerProperties broker;
+    @Autowired
+    private ChargeRequestParser parser;
 
     @Test
     void loginIsRequiredOverCoreAndAmqp() {
@@ -220,6 +230,39 @@ class QueueContractApiTest extends ApiTestSupport {
             assertThat(after.get(key + "-3").get("code").asText()).isEqualTo("merchant_not_allowed");
         } finally {
             newshop.setMerchant(null);
+        }
+    }
+
+    @Test
+    void aRedeliveredRequestTakesOverTheRoundOfAnInstanceThatDied() throws Exception {
+        String body = chargeBody(4_200, "NGN", PAYSTACK_OK);
+        String key = "crashed-" + UUID.randomUUID();
+        String chargeId = Ids.charge();
+        Instant now = Instant.now();
+        // what an instance killed right after opening the charge leaves: pending, its round's lease run out,
+        // the key bound to the charge, no attempt, and the message back on the queue
+        jdbc.update("""
+                INSERT INTO charges (id, merchant_id, status, amount, currency, customer, payment_method, rounds,
+                                     round_claimed_until, created_at, updated_at)
+                VALUES (?, 'merchant_default', 'pending', 4200, 'NGN', '{}', '{"type":"tokens"}', 1, ?, ?, ?)""",
+                chargeId, Timestamp.from(now.minusSeconds(1)), Timestamp.from(now.minusSeconds(70)), Timestamp.from(now.minusSeconds(70)));
+        ChargeRequest request = parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), "merchant_default");
+        jdbc.update("""
+                INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_hash, charge_id, locked_at, expires_at)
+                VALUES ('merchant_default', ?, ?, ?, ?, ?)""",
+                key, RequestFingerprint.of(request), chargeId, Timestamp.from(now.minusSeconds(70)), Timestamp.from(now.plusSeconds(3600)));
+
+        try (Connection producer = BrokerClients.producer()) {
+            Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue replies = session.createTemporaryQueue();
+            MessageConsumer replyConsumer = session.createConsumer(replies);
+            sendRequest(session, body, Map.of("idempotencyKey", key), replies);
+
+            Message reply = replyConsumer.receive(15_000);
+            assertThat(reply).isNotNull();
+            assertThat(json(reply).get("id").asText()).isEqualTo(chargeId);
+            assertThat(json(reply).get("status").asText()).isEqualTo("succeeded");
+            assertThat(ledgerEntriesFor(chargeId)).hasSize(1);
         }
     }
 
