@@ -117,13 +117,10 @@ public class ChargeIntake {
                 () -> new RetryLaterException("the request with this idempotency key has not created its charge yet"));
         ChargeRepository.StoredCharge charge = repository.findCharge(received.request().merchantId(), chargeId)
                 .orElseThrow(() -> new IllegalStateException("idempotency key bound to a missing charge " + chargeId));
-        if (!charge.status().isFinal() && charge.nextRoundAt() == null) {
-            if (work.takeRound(exchange, chargeId, charge.rounds(), received.request(), received.body(), received.replyTo())) {
-                return;
-            }
-            if (repository.isRoundClaimed(chargeId, clock.instant())) {
-                throw new RetryLaterException("charge " + chargeId + " is being processed by another consumer");
-            }
+        // a round another consumer holds (alive, or dead and its lease not run out yet) throws RetryLaterException
+        if (!charge.status().isFinal() && charge.nextRoundAt() == null
+                && work.takeRound(exchange, chargeId, charge.rounds(), received.request(), received.body(), received.replyTo())) {
+            return;
         }
         // final, waiting for its next round, or left to reconciliation: answered with its current state
         exchange.setProperty(ANSWER_FROM_STORE, true);

@@ -84,12 +84,20 @@ public class ChargeWork {
     /**
      * Claims round {@code round} of the charge and, when there is routing left to do, puts its context on the
      * exchange; sets {@link #ROUND_TAKEN} either way.
+     *
+     * @throws RetryLaterException while another consumer holds the round under a live lease: it may be working on
+     *         it, or it may have died with it, and then this message is all that is left to resume the charge once
+     *         the lease runs out. So it goes back to the broker and comes again later (payroute.broker.redelivery,
+     *         whose delays must add up to more than payroute.retries.round-lease).
      */
     public boolean takeRound(Exchange exchange, String chargeId, int round, ChargeRequest request, byte[] body,
                              ChargeContext.ReplyTo replyTo) {
         Instant now = clock.instant();
         exchange.setProperty(ROUND_TAKEN, false);
         if (!repository.claimRound(chargeId, round, now, now.plus(retries.getRoundLease()))) {
+            if (repository.isRoundClaimed(chargeId, round, now)) {
+                throw new RetryLaterException("round " + round + " of charge " + chargeId + " is being processed by another consumer");
+            }
             log.info("round {} of charge {} is done or taken elsewhere: nothing to do", round, chargeId);
             return false;
         }

@@ -104,10 +104,11 @@ public class ChargeRepository {
                 ts(until), chargeId, ts(expiredBefore)) == 1;
     }
 
-    /** Whether an instance holds a live lease on the charge's round. */
-    public boolean isRoundClaimed(String chargeId, Instant now) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM charges WHERE id = ? AND round_claimed_until >= ?", Integer.class,
-                chargeId, ts(now)) > 0;
+    /** Whether round {@code round} of the charge is in progress under a live lease (its holder alive or not). */
+    public boolean isRoundClaimed(String chargeId, int round, Instant now) {
+        return jdbc.queryForObject("""
+                SELECT COUNT(*) FROM charges WHERE id = ? AND status = 'pending' AND rounds = ? AND next_round_at IS NULL
+                  AND round_claimed_until >= ?""", Integer.class, chargeId, round, ts(now)) > 0;
     }
 
     /** Lets go of a round that had nothing to route (an earlier attempt decides the charge). */

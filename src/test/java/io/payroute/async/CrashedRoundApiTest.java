@@ -1,0 +1,72 @@
+package io.payroute.async;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+
+import io.payroute.api.ChargeRequestParser;
+import io.payroute.charge.ChargeRepository;
+import io.payroute.charge.ChargeRequest;
+import io.payroute.charge.ChargeStatus;
+import io.payroute.charge.Ids;
+import io.payroute.support.ApiTestSupport;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A worker killed between taking a round of an asynchronous charge and writing its first attempt leaves the
+ * charge pending, its round leased, nothing at any provider; the work message it was processing comes back from
+ * the broker when the service restarts, usually before the lease has run out. Found by bench/drills/crash-drill.sh:
+ * that message was acknowledged as "taken elsewhere", and nothing resumed the charge.
+ */
+class CrashedRoundApiTest extends ApiTestSupport {
+
+    private static final String MERCHANT = "merchant_default";
+
+    @Autowired
+    private ChargeWork work;
+    @Autowired
+    private ChargeRepository repository;
+    @Autowired
+    private ChargeRequestParser parser;
+    @Autowired
+    private CamelContext camel;
+
+    @Test
+    void aMessageForARoundADeadConsumerStillHoldsGoesBackToTheBrokerUntilTheLeaseRunsOut() {
+        byte[] body = chargeBody(45_000, "NGN", Map.of("paystack", "AUTH_success")).getBytes(StandardCharsets.UTF_8);
+        ChargeRequest request = parser.parse("application/json", body, MERCHANT);
+        String id = crashedCharge(request, Instant.now().plusSeconds(30));
+
+        // acknowledging the message now would leave the charge pending: nothing else resumes it
+        assertThatThrownBy(() -> work.takeRound(new DefaultExchange(camel), id, 1, request, body, null))
+                .isInstanceOf(RetryLaterException.class);
+
+        jdbc.update("UPDATE charges SET round_claimed_until = ? WHERE id = ?", Timestamp.from(Instant.now().minusSeconds(1)), id);
+        assertThat(work.takeRound(new DefaultExchange(camel), id, 1, request, body, null))
+                .as("the lease ran out: the next delivery takes the round over").isTrue();
+
+        // now a live consumer holds it; a message for a round that is over is done with
+        assertThatThrownBy(() -> work.takeRound(new DefaultExchange(camel), id, 1, request, body, null))
+                .isInstanceOf(RetryLaterException.class);
+        jdbc.update("UPDATE charges SET status = 'failed', round_claimed_until = NULL WHERE id = ?", id);
+        assertThat(work.takeRound(new DefaultExchange(camel), id, 1, request, body, null)).isFalse();
+    }
+
+    /** A charge as a worker leaves it when it dies right after taking round 1: pending, leased, no attempt. */
+    private String crashedCharge(ChargeRequest r, Instant leaseUntil) {
+        String id = Ids.charge();
+        Instant created = Instant.now().minusSeconds(60);
+        repository.insertCharge(new ChargeRepository.StoredCharge(id, MERCHANT, ChargeStatus.PENDING, r.amount(),
+                r.currency(), r.reference(), r.description(), "{\"email\":\"ada@example.com\"}",
+                "{\"type\":\"tokens\",\"providers\":[\"paystack\"]}", null, null, null, null, null, null, null, null,
+                1, null, null, created, created), leaseUntil);
+        return id;
+    }
+}
