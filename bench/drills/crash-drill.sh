@@ -13,7 +13,8 @@
 # survive the kill): every accepted request (REST 202, or a message the producer reported as produced) has
 # exactly one charge (none lost, none extra); every charge reaches a final state; each succeeded charge has
 # exactly one ledger entry across providers and no ledger entry belongs to a charge that did not succeed;
-# the dead-letter queue is empty. Exits 1 when an invariant is violated, 2 when the drill cannot run.
+# the dead-letter queue is empty. Exits 1 when an invariant is violated, 2 when the drill cannot run; without a
+# PostgreSQL to run against it says it is skipped and exits 0, as the PostgreSQL tests do.
 #
 # Needs: target/payroute.jar (mvn package), the Artemis distribution unpacked by mvn process-test-resources
 # (target/artemis-dist), curl, psql and PostgreSQL on 127.0.0.1:5432 (database "test", trust auth; the drill
@@ -73,7 +74,11 @@ if [ -z "$PG_USER" ]; then
     if psql -h "$PG_HOST" -p "$PG_PORT" -U "$u" -d "$PG_DATABASE" -Xqtc 'select 1' >/dev/null 2>&1; then PG_USER=$u; break; fi
   done
 fi
-[ -n "$PG_USER" ] || die "PostgreSQL not reachable at $PG_HOST:$PG_PORT/$PG_DATABASE (trust auth); skip with -Ddrills.skip=true"
+if [ -z "$PG_USER" ]; then
+  # as the PostgreSQL tests do: skipped with the reason where there is no PostgreSQL (CI always has one)
+  echo "crash drill SKIPPED: PostgreSQL is not reachable at $PG_HOST:$PG_PORT/$PG_DATABASE (trust auth)"
+  exit 0
+fi
 psql_() { PGOPTIONS="-c search_path=$SCHEMA -c client_min_messages=warning" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DATABASE" -X -q -v ON_ERROR_STOP=1 "$@"; }
 sql() { psql_ -At -F ' ' -c "$1"; }
 
