@@ -26,7 +26,7 @@ JAVA=${JAVA:-java}
   --logging.level.io.payroute.provider.ProviderCalls=WARN \
   > "${BENCH_LOG:=$WORK/service.log}" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 for _ in $(seq 1 90); do
   curl -fs "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null 2>&1 && break

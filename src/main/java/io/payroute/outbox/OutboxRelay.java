@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -106,21 +107,25 @@ public class OutboxRelay {
     private int relayBatch() {
         String claim = Ids.message();
         Instant now = clock.instant();
+        // whole milliseconds: the database must store exactly the value the batch is then looked up by
+        Timestamp until = Timestamp.from(now.plus(lease).truncatedTo(ChronoUnit.MILLIS));
         // the outer condition is re-checked on a row another instance updated meanwhile, so each row has one claimant
         int claimed = jdbc.update("""
                 UPDATE outbox SET claimed_by = ?, claimed_until = ?
                 WHERE (claimed_until IS NULL OR claimed_until < ?)
                   AND id IN (SELECT id FROM outbox WHERE claimed_until IS NULL OR claimed_until < ? ORDER BY id LIMIT ?)""",
-                claim, Timestamp.from(now.plus(lease)), Timestamp.from(now), Timestamp.from(now), batchSize);
+                claim, until, Timestamp.from(now), Timestamp.from(now), batchSize);
         if (claimed == 0) {
             return 0;
         }
-        List<OutboxMessage> batch = jdbc.query("SELECT * FROM outbox WHERE claimed_by = ? ORDER BY id", this::message, claim);
+        // claimed_until leads the index, so the batch is found without scanning a backlog
+        List<OutboxMessage> batch = jdbc.query("SELECT * FROM outbox WHERE claimed_until = ? AND claimed_by = ? ORDER BY id",
+                this::message, until, claim);
         jms.execute(session -> {
             send(session, batch);
             return null;
         }, true);
-        jdbc.update("DELETE FROM outbox WHERE claimed_by = ?", claim);
+        jdbc.update("DELETE FROM outbox WHERE claimed_until = ? AND claimed_by = ?", until, claim);
         relayed.increment(batch.size());
         return batch.size();
     }
