@@ -53,7 +53,7 @@ produce_s=$(produce "$per_thread")
 # completed/s over the window from the first message to the last charge finished
 drain $((base + total))
 t1=$(date +%s.%N)
-statuses=$(curl -fs "http://127.0.0.1:$PORT/actuator/prometheus" | awk -F'status="' '/^payroute_charges_total/ {split($2, s, "\""); n[s[1]] += $NF} END {for (k in n) printf "%s=%d ", k, n[k]}')
+statuses=$(curl -fs "http://127.0.0.1:$PORT/actuator/prometheus" | awk -F'status="' '/^payroute_charges_total/ {split($2, s, "\"} "); n[s[1]] += s[2]} END {for (k in n) printf "%s=%d ", k, n[k]}')
 printf 'producer: %d messages in %.1f s = %.0f accepted/s (%d threads, transactions of 100)\n' "$total" "$produce_s" "$(echo "$total / $produce_s" | bc -l)" "$THREADS"
 printf 'workers:  %d charges in %.1f s = %.0f completed/s (first message to last charge)\n' "$total" "$(echo "$t1 - $t0" | bc -l)" "$(echo "$total / ($t1 - $t0)" | bc -l)"
 echo "charges by status since start (warm-up included): $statuses"
