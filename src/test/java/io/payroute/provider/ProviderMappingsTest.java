@@ -2,27 +2,26 @@ package io.payroute.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The JSONata mappings in mappings/&lt;provider&gt;/, run through camel-jsonata exactly as the provider routes
+ * The JSONata mappings in mappings/&lt;provider&gt;/, run through {@link Mappings} exactly as the provider routes
  * run them: canonical → wire for requests, wire → canonical outcome for responses.
  */
-class ProviderMappingsTest extends CamelTestSupport {
+class ProviderMappingsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Mappings MAPPINGS = new Mappings(Path.of("mappings"), false, JSON);
 
     private JsonNode map(String provider, String mapping, String input) throws Exception {
-        Object out = template.requestBody("jsonata:file:mappings/" + provider + "/" + mapping + ".jsonata",
-                JSON.readValue(input, Map.class));
-        return JSON.valueToTree(out);
+        return MAPPINGS.map(provider, mapping, JSON.readValue(input, Map.class));
     }
 
     private static final String ATTEMPT = """
