@@ -1,7 +1,6 @@
 package io.payroute.api;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.regex.Pattern;
 
 import io.payroute.charge.ChargeContext;
@@ -78,17 +77,24 @@ public class ChargeFlow {
 
     /** 201 with the charge as this exchange stored it (no read back; GET renders the same row). */
     public void respondCreated(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
-        List<ChargeRepository.StoredAttempt> attempts = charge.attempts().stream()
-                .map(a -> ChargeRepository.StoredAttempt.of(a, null)).toList();
-        respond(exchange, 201, chargeJson.render(charge.stored(), attempts).toString());
+        respond(exchange, 201, rendered(charge));
         exchange.getMessage().setHeader("Location", "/v1/charges/" + charge.id());
     }
 
     /** 202 for {@code Prefer: respond-async}: the charge is pending, a worker routes it; GET shows its progress. */
     public void respondAccepted(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
-        respond(exchange, 202, chargeJson.render(charge.stored(), List.of()).toString());
+        respond(exchange, 202, rendered(charge));
         exchange.getMessage().setHeader("Location", "/v1/charges/" + charge.id());
         exchange.getMessage().setHeader("Preference-Applied", "respond-async");
+    }
+
+    /** The charge as this exchange stored it: as its event already rendered it, or rendered now. */
+    private String rendered(ChargeContext charge) {
+        if (charge.rendered() != null) {
+            return charge.rendered().toString();
+        }
+        return chargeJson.render(charge.stored(), charge.attempts().stream()
+                .map(a -> ChargeRepository.StoredAttempt.of(a, null)).toList()).toString();
     }
 
     /** RFC 7240: {@code Prefer: respond-async}, possibly among other preferences. */

@@ -136,12 +136,16 @@ public class ChargeIntake {
      */
     public void result(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
         // a duplicate answers with the charge as stored; otherwise this exchange holds what it just wrote
-        ChargeRepository.StoredCharge stored = Boolean.TRUE.equals(exchange.getProperty(ANSWER_FROM_STORE, Boolean.class))
-                ? repository.findCharge(charge.id()).orElseThrow() : charge.stored();
-        List<ChargeRepository.StoredAttempt> attempts = Boolean.TRUE.equals(exchange.getProperty(ANSWER_FROM_STORE, Boolean.class))
-                ? repository.findAttempts(charge.id())
-                : charge.attempts().stream().map(a -> ChargeRepository.StoredAttempt.of(a, null)).toList();
-        String body = chargeJson.render(stored, attempts).toString();
+        boolean fromStore = Boolean.TRUE.equals(exchange.getProperty(ANSWER_FROM_STORE, Boolean.class));
+        ChargeRepository.StoredCharge stored = fromStore ? repository.findCharge(charge.id()).orElseThrow() : charge.stored();
+        String body;
+        if (!fromStore && charge.rendered() != null) {
+            body = charge.rendered().toString();
+        } else {
+            List<ChargeRepository.StoredAttempt> attempts = fromStore ? repository.findAttempts(charge.id())
+                    : charge.attempts().stream().map(a -> ChargeRepository.StoredAttempt.of(a, null)).toList();
+            body = chargeJson.render(stored, attempts).toString();
+        }
         org.apache.camel.Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, charge.nextRoundScheduled() ? 202 : 201);

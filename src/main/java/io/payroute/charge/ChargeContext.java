@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.payroute.routing.RoutingDecision;
 
 /**
@@ -29,6 +30,7 @@ public final class ChargeContext {
     private final List<Attempt> attempts = new ArrayList<>();
     private RoutingDecision routing;
     private ChargeRepository.StoredCharge stored;
+    private ObjectNode rendered;
     private byte[] body;
     private ReplyTo replyTo;
     private int round = 1;
@@ -62,7 +64,14 @@ public final class ChargeContext {
     public void routing(RoutingDecision routing) { this.routing = routing; }
     /** The charge row as last written by this exchange, so the response needs no read back. */
     public ChargeRepository.StoredCharge stored() { return stored; }
-    public void stored(ChargeRepository.StoredCharge stored) { this.stored = stored; }
+    public void stored(ChargeRepository.StoredCharge stored) { stored(stored, null); }
+    /** The stored row and, when its event already rendered it, that rendering (so the answer renders nothing twice). */
+    public void stored(ChargeRepository.StoredCharge stored, ObjectNode rendered) {
+        this.stored = stored;
+        this.rendered = rendered;
+    }
+    /** The canonical charge as rendered for {@link #stored()}'s event, or null. */
+    public ObjectNode rendered() { return rendered; }
 
     /** The request body as received, kept only for asynchronous charges (null: no later round). */
     public byte[] body() { return body; }

@@ -32,8 +32,11 @@ public class ChargeEvents {
         this.destination = "topic:" + eventsAddress;
     }
 
-    /** Records {@code charge} having just moved from {@code from} (null: created); call inside the change's transaction. */
-    public void record(String type, ChargeRepository.StoredCharge charge, List<ChargeRepository.StoredAttempt> attempts,
+    /**
+     * Records {@code charge} having just moved from {@code from} (null: created); call inside the change's
+     * transaction. Returns the charge as rendered into the event, for the response to reuse.
+     */
+    public ObjectNode record(String type, ChargeRepository.StoredCharge charge, List<ChargeRepository.StoredAttempt> attempts,
                        ChargeStatus from, String dataJson) {
         String eventId = Ids.event();
         repository.insertEvent(eventId, charge.id(), type, from, charge.status(), dataJson, charge.updatedAt());
@@ -42,7 +45,8 @@ public class ChargeEvents {
         event.put("object", "event");
         event.put("type", type);
         event.put("created_at", charge.updatedAt().toString());
-        event.putObject("data").set("object", chargeJson.render(charge, attempts));
+        ObjectNode rendered = chargeJson.render(charge, attempts);
+        event.putObject("data").set("object", rendered);
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("eventId", eventId);
         properties.put("eventType", type);
@@ -50,5 +54,6 @@ public class ChargeEvents {
         properties.put("merchantId", charge.merchantId());
         properties.put("status", charge.status().wire());
         outbox.send(destination, event.toString(), properties);
+        return rendered;
     }
 }

@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.payroute.api.ChargeFlow;
 import io.payroute.api.LogContext;
 import io.payroute.async.RetryPolicy;
@@ -96,13 +98,14 @@ public class ChargeService {
 
     private void insert(ChargeContext charge, Exchange exchange, ChargeRepository.StoredCharge row, Instant claimedUntil,
                         Runnable alsoInTransaction) {
-        tx.executeWithoutResult(s -> {
+        ObjectNode rendered = tx.execute(s -> {
             repository.insertCharge(row, claimedUntil);
-            events.record("charge.created", row, List.of(), null, null);
+            ObjectNode created = events.record("charge.created", row, List.of(), null, null);
             idempotency.bindCharge(exchange, charge.id());
             alsoInTransaction.run();
+            return created;
         });
-        charge.stored(row);
+        charge.stored(row, rendered);
         // from here on the request's log lines belong to this charge (a replayed duplicate never gets here)
         MDC.put(LogContext.CHARGE_ID, charge.id());
     }
@@ -170,6 +173,7 @@ public class ChargeService {
                 result == null ? null : result.providerReference(), s.code(), s.category(), s.message(),
                 write(charge.routing()), result == null ? null : result.nextAction(), now);
         Settlement applied = s;
+        AtomicReference<ObjectNode> rendered = new AtomicReference<>();
         boolean done = Boolean.TRUE.equals(tx.execute(status -> {
             // a pending charge keeps its status but still gets its attempts' provider and routing decision
             if (applied.status() != ChargeStatus.PENDING) {
@@ -179,8 +183,8 @@ public class ChargeService {
                 return false;
             }
             if (applied.status() != ChargeStatus.PENDING) {
-                events.record("charge." + applied.status().wire(), settled, stored(charge), ChargeStatus.PENDING,
-                        write(eventData(provider, settled.providerReference(), applied.code())));
+                rendered.set(events.record("charge." + applied.status().wire(), settled, stored(charge),
+                        ChargeStatus.PENDING, write(eventData(provider, settled.providerReference(), applied.code()))));
             }
             if ("retries_exhausted".equals(applied.code())) {
                 work.deadLetter(charge, applied.code(), applied.message(), write(history(charge)), requestId);
@@ -188,7 +192,7 @@ public class ChargeService {
             return true;
         }));
         if (done) {
-            charge.stored(settled);
+            charge.stored(settled, rendered.get());
             metrics.charge(provider, s.status(), charge.request().paymentMethod().type(), charge.request().currency());
             if ("retries_exhausted".equals(s.code())) {
                 metrics.deadLettered(s.code());
