@@ -169,16 +169,29 @@ public class ChargeIntake {
         });
     }
 
-    private ChargeContext.ReplyTo replyTo(Message message) throws JMSException {
+    private static ChargeContext.ReplyTo replyTo(Message message) throws JMSException {
+        ChargeContext.ReplyTo requested = requestedReplyTo(message);
+        if (requested != null && isInternal(requested)) {
+            throw ProblemException.invalid("JMSReplyTo", "must be the producer's own queue (a temporary queue), not a PayRoute address");
+        }
+        return requested;
+    }
+
+    /**
+     * Where the message asks its answer to go, with the correlation id the answer carries (the request's, or its
+     * message id); null when it asks for none.
+     */
+    static ChargeContext.ReplyTo requestedReplyTo(Message message) throws JMSException {
         if (message.getJMSReplyTo() == null) {
             return null;
         }
-        Address address = Address.of(message.getJMSReplyTo());
-        if (address.name().startsWith("payroute.")) {
-            throw ProblemException.invalid("JMSReplyTo", "must be the producer's own queue (a temporary queue), not a PayRoute address");
-        }
         String correlation = message.getJMSCorrelationID() != null ? message.getJMSCorrelationID() : message.getJMSMessageID();
-        return new ChargeContext.ReplyTo(address.toString(), correlation);
+        return new ChargeContext.ReplyTo(Address.of(message.getJMSReplyTo()).toString(), correlation);
+    }
+
+    /** A PayRoute address: never a place PayRoute sends a producer's answer to. */
+    static boolean isInternal(ChargeContext.ReplyTo replyTo) {
+        return Address.parse(replyTo.destination()).name().startsWith("payroute.");
     }
 
     /**
@@ -225,10 +238,16 @@ public class ChargeIntake {
             if (bytes.getBodyLength() > ChargeRequestParser.MAX_BODY_BYTES) {
                 throw ChargeRequestParser.tooLarge();
             }
-            byte[] body = new byte[(int) bytes.getBodyLength()];
-            bytes.readBytes(body);
-            return body;
+            return readBytes(bytes, ChargeRequestParser.MAX_BODY_BYTES);
         }
         throw ProblemException.invalid("body", "send the JSON request as a text (or bytes) message");
+    }
+
+    /** At most {@code max} bytes of a bytes message's body, from its start (however much was read before). */
+    static byte[] readBytes(BytesMessage message, int max) throws JMSException {
+        byte[] body = new byte[(int) Math.min(message.getBodyLength(), max)];
+        message.reset();
+        message.readBytes(body);
+        return body;
     }
 }

@@ -17,6 +17,7 @@ import io.payroute.api.ProblemException;
 import io.payroute.api.Problems;
 import io.payroute.broker.Address;
 import io.payroute.broker.BrokerProperties;
+import io.payroute.charge.ChargeContext;
 import io.payroute.charge.Ids;
 import io.payroute.observability.ChargeMetrics;
 import io.payroute.provider.Redaction;
@@ -106,7 +107,7 @@ public class DeadLetters {
             copy.setStringProperty(ORIGINAL_ADDRESS, Address.of(original.getJMSDestination()).toString());
             copy.setStringProperty(ORIGINAL_USER, ChargeIntake.validatedUser(original));
             copy.setLongProperty(AT, clock.instant().toEpochMilli());
-            queue(broker.getAddresses().getDeadLetters()).send(session, copy);
+            new Address(false, broker.getAddresses().getDeadLetters()).send(session, copy);
             rejectedEvent(session, original, problemJson);
             replyWithProblem(session, original, problemJson);
             return null;
@@ -144,16 +145,13 @@ public class DeadLetters {
     }
 
     private static void replyWithProblem(Session session, Message original, String problemJson) throws JMSException {
-        if (original.getJMSReplyTo() == null) {
-            return;
-        }
-        Address to = Address.of(original.getJMSReplyTo());
-        if (to.name().startsWith("payroute.")) {
+        ChargeContext.ReplyTo to = ChargeIntake.requestedReplyTo(original);
+        if (to == null || ChargeIntake.isInternal(to)) {
             return;
         }
         Message reply = Address.text(session, problemJson, Map.of("status", "rejected"));
-        reply.setJMSCorrelationID(original.getJMSCorrelationID() != null ? original.getJMSCorrelationID() : original.getJMSMessageID());
-        to.send(session, reply);
+        reply.setJMSCorrelationID(to.correlationId());
+        Address.parse(to.destination()).send(session, reply);
     }
 
     /** The dead letters, oldest first, at most {@code limit}; bodies redacted, sealed ones not opened. */
@@ -238,11 +236,8 @@ public class DeadLetters {
     private static Message copy(Session session, Message m, Set<String> skip) throws JMSException {
         Message copy;
         if (m instanceof BytesMessage bytes) {
-            byte[] body = new byte[(int) bytes.getBodyLength()];
-            bytes.reset();
-            bytes.readBytes(body);
             BytesMessage b = session.createBytesMessage();
-            b.writeBytes(body);
+            b.writeBytes(ChargeIntake.readBytes(bytes, Integer.MAX_VALUE));
             copy = b;
         } else {
             copy = session.createTextMessage(m instanceof TextMessage t ? t.getText() : null);
@@ -285,10 +280,7 @@ public class DeadLetters {
             return t.getText();
         }
         if (m instanceof BytesMessage b) {
-            byte[] body = new byte[(int) Math.min(b.getBodyLength(), 65536)];
-            b.reset();
-            b.readBytes(body);
-            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(ChargeIntake.readBytes(b, 65536), java.nio.charset.StandardCharsets.UTF_8);
         }
         return null;
     }
@@ -299,9 +291,5 @@ public class DeadLetters {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return json.getNodeFactory().textNode(text);
         }
-    }
-
-    private static Address queue(String name) {
-        return new Address(false, name);
     }
 }
