@@ -8,6 +8,7 @@ import io.payroute.broker.BrokerProperties;
 import io.payroute.provider.ProviderProperties;
 import io.payroute.reconciliation.ReconciliationProperties;
 import io.payroute.routing.RoutingProperties;
+import io.payroute.webhook.WebhookProperties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -21,7 +22,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @EnableScheduling
 @EnableConfigurationProperties({ProviderProperties.class, RoutingProperties.class, ReconciliationProperties.class,
-        BrokerProperties.class, RetryPolicy.class})
+        BrokerProperties.class, RetryPolicy.class, WebhookProperties.class})
 public class PayRouteApplication {
 
     public static void main(String[] args) {

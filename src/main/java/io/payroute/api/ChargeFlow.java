@@ -77,13 +77,13 @@ public class ChargeFlow {
 
     /** 201 with the charge as this exchange stored it (no read back; GET renders the same row). */
     public void respondCreated(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
-        respond(exchange, 201, rendered(charge));
+        Responses.json(exchange, 201, rendered(charge));
         exchange.getMessage().setHeader("Location", "/v1/charges/" + charge.id());
     }
 
     /** 202 for {@code Prefer: respond-async}: the charge is pending, a worker routes it; GET shows its progress. */
     public void respondAccepted(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
-        respond(exchange, 202, rendered(charge));
+        Responses.json(exchange, 202, rendered(charge));
         exchange.getMessage().setHeader("Location", "/v1/charges/" + charge.id());
         exchange.getMessage().setHeader("Preference-Applied", "respond-async");
     }
@@ -119,16 +119,7 @@ public class ChargeFlow {
         }
         ChargeRepository.StoredCharge charge = charges.findCharge(merchantId, id)
                 .orElseThrow(() -> ProblemException.notFound("charge " + id));
-        respond(exchange, 200, chargeJson.render(charge, charges.findAttempts(id)).toString());
-    }
-
-    private static void respond(Exchange exchange, int status, String body) {
-        Message out = exchange.getMessage();
-        out.removeHeaders("*");
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setHeader(REQUEST_ID_HEADER, exchange.getProperty(REQUEST_ID));
-        out.setBody(body);
+        Responses.json(exchange, 200, chargeJson.render(charge, charges.findAttempts(id)).toString());
     }
 
     /** A correlation id PayRoute passes on as given: short, and safe in headers and logs. */

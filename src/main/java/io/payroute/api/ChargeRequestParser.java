@@ -116,7 +116,7 @@ public class ChargeRequestParser {
                 "The body exceeds " + MAX_BODY_BYTES + " bytes", List.of(new FieldError("body", "larger than 64 KiB")));
     }
 
-    private static void requireJson(String contentType) {
+    static void requireJson(String contentType) {
         String type = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!type.equals("application/json")) {
             throw new ProblemException(415, "unsupported_media_type", "Unsupported media type",

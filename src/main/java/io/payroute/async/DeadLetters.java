@@ -90,6 +90,18 @@ public class DeadLetters {
      * problem; all on the consumer's transaction, so the message is consumed exactly when all of this is sent.
      */
     public void reject(Exchange exchange) throws JMSException {
+        deadLetter(exchange, true);
+    }
+
+    /**
+     * onException step of the consumers of PayRoute's own messages (provider webhooks, webhook deliveries): parks
+     * the message on the dead-letter queue with the reason, in the consumer's transaction; no producer to answer.
+     */
+    public void park(Exchange exchange) throws JMSException {
+        deadLetter(exchange, false);
+    }
+
+    private void deadLetter(Exchange exchange, boolean answerProducer) throws JMSException {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ProblemException problem = caught instanceof Sealer.SealedValueException sealed
                 ? new ProblemException(422, "unreadable_work_message", "Unreadable work message", sealed.getMessage())
@@ -108,8 +120,10 @@ public class DeadLetters {
             copy.setStringProperty(ORIGINAL_USER, ChargeIntake.validatedUser(original));
             copy.setLongProperty(AT, clock.instant().toEpochMilli());
             new Address(false, broker.getAddresses().getDeadLetters()).send(session, copy);
-            rejectedEvent(session, original, problemJson);
-            replyWithProblem(session, original, problemJson);
+            if (answerProducer) {
+                rejectedEvent(session, original, problemJson);
+                replyWithProblem(session, original, problemJson);
+            }
             return null;
         });
         metrics.deadLettered(problem.code());

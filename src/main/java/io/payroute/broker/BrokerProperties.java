@@ -33,6 +33,12 @@ public class BrokerProperties {
         private String events;
         /** Anycast queue of dead letters: poison messages, exhausted retries, repeated processing failures. */
         private String deadLetters;
+        /** Anycast queue of verified provider webhooks, applied by the webhook consumers; internal. */
+        private String providerWebhooks;
+        /** Durable queue on the events address from which each event is fanned out to merchant endpoints; internal. */
+        private String webhookFanout;
+        /** Anycast queue of merchant webhook deliveries (one message per attempt, retries scheduled); internal. */
+        private String webhookDeliveries;
 
         public String getRequests() { return requests; }
         public void setRequests(String requests) { this.requests = requests; }
@@ -42,6 +48,12 @@ public class BrokerProperties {
         public void setEvents(String events) { this.events = events; }
         public String getDeadLetters() { return deadLetters; }
         public void setDeadLetters(String deadLetters) { this.deadLetters = deadLetters; }
+        public String getProviderWebhooks() { return providerWebhooks; }
+        public void setProviderWebhooks(String providerWebhooks) { this.providerWebhooks = providerWebhooks; }
+        public String getWebhookFanout() { return webhookFanout; }
+        public void setWebhookFanout(String webhookFanout) { this.webhookFanout = webhookFanout; }
+        public String getWebhookDeliveries() { return webhookDeliveries; }
+        public void setWebhookDeliveries(String webhookDeliveries) { this.webhookDeliveries = webhookDeliveries; }
     }
 
     public static class User {

@@ -129,13 +129,17 @@ public class EmbeddedBrokerConfig {
     /** The queues exist from the start (nothing relies on auto-creation) with their dead-letter and redelivery settings. */
     private static void addresses(Configuration configuration, BrokerProperties broker) {
         BrokerProperties.Addresses a = broker.getAddresses();
-        for (String queue : new String[] {a.getRequests(), a.getWork(), a.getDeadLetters()}) {
+        for (String queue : new String[] {a.getRequests(), a.getWork(), a.getDeadLetters(), a.getProviderWebhooks(),
+                a.getWebhookDeliveries()}) {
             configuration.addAddressConfiguration(new CoreAddressConfiguration().setName(queue)
                     .addRoutingType(RoutingType.ANYCAST)
                     .addQueueConfiguration(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true)));
         }
+        // every event also lands in the durable fan-out queue, so none is lost while no instance is consuming
         configuration.addAddressConfiguration(new CoreAddressConfiguration().setName(a.getEvents())
-                .addRoutingType(RoutingType.MULTICAST));
+                .addRoutingType(RoutingType.MULTICAST)
+                .addQueueConfiguration(QueueConfiguration.of(a.getWebhookFanout()).setAddress(a.getEvents())
+                        .setRoutingType(RoutingType.MULTICAST).setDurable(true)));
         BrokerProperties.Redelivery r = broker.getRedelivery();
         AddressSettings consumed = new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(a.getDeadLetters()))
@@ -145,5 +149,8 @@ public class EmbeddedBrokerConfig {
                 .setMaxRedeliveryDelay(r.getMaxDelay().toMillis());
         configuration.addAddressSetting(a.getRequests(), consumed);
         configuration.addAddressSetting(a.getWork(), consumed);
+        configuration.addAddressSetting(a.getProviderWebhooks(), consumed);
+        configuration.addAddressSetting(a.getWebhookDeliveries(), consumed);
+        configuration.addAddressSetting(a.getEvents(), consumed);
     }
 }

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every state change of a charge, recorded twice in its transaction: in the append-only {@code charge_events}
- * log, and in the outbox for the multicast events address (docs/queues.md), with the charge as it stood then.
+ * log (with the event as published, for GET /v1/events and merchant webhooks), and in the outbox for the
+ * multicast events address (docs/queues.md), with the charge as it stood then.
  */
 @Component
 public class ChargeEvents {
@@ -39,7 +40,6 @@ public class ChargeEvents {
     public ObjectNode record(String type, ChargeRepository.StoredCharge charge, List<ChargeRepository.StoredAttempt> attempts,
                        ChargeStatus from, String dataJson) {
         String eventId = Ids.event();
-        repository.insertEvent(eventId, charge.id(), type, from, charge.status(), dataJson, charge.updatedAt());
         ObjectNode event = json.createObjectNode();
         event.put("id", eventId);
         event.put("object", "event");
@@ -53,7 +53,9 @@ public class ChargeEvents {
         properties.put("chargeId", charge.id());
         properties.put("merchantId", charge.merchantId());
         properties.put("status", charge.status().wire());
-        outbox.send(destination, event.toString(), properties);
+        String payload = event.toString();
+        repository.insertEvent(eventId, charge.id(), type, from, charge.status(), dataJson, payload, charge.updatedAt());
+        outbox.send(destination, payload, properties);
         return rendered;
     }
 }

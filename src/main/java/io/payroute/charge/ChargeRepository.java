@@ -146,12 +146,13 @@ public class ChargeRepository {
                 expected.wire()) == 1;
     }
 
+    /** @param payload the event exactly as published and delivered to merchants */
     public void insertEvent(String eventId, String chargeId, String type, ChargeStatus from, ChargeStatus to,
-                            String dataJson, Instant now) {
+                            String dataJson, String payload, Instant now) {
         jdbc.update("""
-                INSERT INTO charge_events (event_id, charge_id, type, from_status, to_status, data, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                eventId, chargeId, type, from == null ? null : from.wire(), to.wire(), dataJson, ts(now));
+                INSERT INTO charge_events (event_id, charge_id, type, from_status, to_status, data, payload, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                eventId, chargeId, type, from == null ? null : from.wire(), to.wire(), dataJson, payload, ts(now));
     }
 
     /** @param checkAt when reconciliation should look at the attempt if nothing completes it before */

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.payroute.api.ChargeFlow;
 import io.payroute.api.LogContext;
+import io.payroute.charge.ChargeRepository.StoredAttempt;
 import io.payroute.async.RetryPolicy;
 import io.payroute.async.WorkMessages;
 import io.payroute.idempotency.JdbcIdempotencyRepository;
@@ -278,6 +279,19 @@ public class ChargeService {
                 metrics.charge(provider, next, paymentMethodType(current), current.currency());
             }
         });
+    }
+
+    /**
+     * Applies what a provider itself reported about one of the charge's attempts (a verified webhook): a final
+     * outcome is recorded on the attempt (no more status queries), then the charge settles as by reconciliation.
+     */
+    public void settleFromProvider(String chargeId, StoredAttempt attempt, AttemptResult result) {
+        if (result.outcome() == Outcome.SUCCESS || result.outcome() == Outcome.DECLINED) {
+            repository.resolveAttempt(new ChargeRepository.DueAttempt(chargeId, attempt.seq(), attempt.provider(),
+                    attempt.attemptReference(), attempt.providerReference(), attempt.outcome(), attempt.code(),
+                    attempt.startedAt(), 0), result, clock.instant());
+        }
+        settleLater(chargeId, attempt.provider(), result);
     }
 
     private String paymentMethodType(ChargeRepository.StoredCharge charge) {

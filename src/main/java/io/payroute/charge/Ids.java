@@ -27,6 +27,18 @@ public final class Ids {
         return "msg_" + ulid();
     }
 
+    public static String providerWebhook() {
+        return "pwh_" + ulid();
+    }
+
+    public static String webhookEndpoint() {
+        return "we_" + ulid();
+    }
+
+    public static String webhookDelivery() {
+        return "whd_" + ulid();
+    }
+
     public static String requestId() {
         return "req_" + ulid();
     }
@@ -37,6 +49,14 @@ public final class Ids {
      */
     public static String attemptReference(String chargeId, int seq) {
         return chargeId.replace("_", "-") + "-" + seq;
+    }
+
+    /** The charge an attempt reference belongs to (the inverse of {@link #attemptReference}), if it is one of ours. */
+    public static java.util.Optional<String> chargeOfAttemptReference(String reference) {
+        if (reference == null || !reference.matches("^ch-[0-9a-z]{26}-[0-9]{1,4}$")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("ch_" + reference.substring(3, 29));
     }
 
     static String ulid() {

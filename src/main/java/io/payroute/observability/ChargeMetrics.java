@@ -25,6 +25,23 @@ public class ChargeMetrics {
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
     }
 
+    /** A provider webhook: refused (signature), or what applying it did (applied, duplicate, unmatched, ...). */
+    public void providerWebhook(String provider, String result) {
+        Counter.builder("payroute.provider.webhooks")
+                .description("Provider webhooks received, by what became of them")
+                .tag("provider", provider)
+                .tag("result", result)
+                .register(registry).increment();
+    }
+
+    /** One attempt to deliver an event to a merchant endpoint: its outcome and how long the endpoint took. */
+    public void webhookDelivery(String outcome, int latencyMs) {
+        Timer.builder("payroute.webhook.deliveries")
+                .description("Merchant webhook delivery attempts by outcome (succeeded, failed, timeout, ...)")
+                .tag("outcome", outcome)
+                .register(registry).record(Duration.ofMillis(latencyMs));
+    }
+
     /** A charge answered by the synchronous flow or settled later, by the status it reached. */
     public void charge(String provider, ChargeStatus status, String method, String currency) {
         Counter.builder("payroute.charges")

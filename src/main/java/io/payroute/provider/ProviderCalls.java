@@ -262,7 +262,7 @@ public class ProviderCalls {
         };
         exchange.setProperty(ChargeService.ATTEMPT_RESULT, new AttemptResult(o, status,
                 text(out, "provider_reference"), text(out, "code"), text(out, "category"), text(out, "message"),
-                out.hasNonNull("http_status") ? out.get("http_status").asInt() : httpStatus, excerpt,
+                out.hasNonNull("http_status") ? Integer.valueOf(out.get("http_status").asInt()) : httpStatus, excerpt,
                 out.path("next_action").isObject() ? out.get("next_action").toString() : null));
     }
 

@@ -44,6 +44,8 @@ public class ProviderProperties {
         /** Longest wait for a response once the request is sent; beyond it the outcome is UNKNOWN. */
         private Duration responseTimeout = Duration.ofSeconds(10);
         private CircuitBreaker circuitBreaker = new CircuitBreaker();
+        /** How the provider's webhooks are verified; none configured: its webhooks are refused. */
+        private Webhook webhook;
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -67,6 +69,35 @@ public class ProviderProperties {
         public void setResponseTimeout(Duration responseTimeout) { this.responseTimeout = responseTimeout; }
         public CircuitBreaker getCircuitBreaker() { return circuitBreaker; }
         public void setCircuitBreaker(CircuitBreaker circuitBreaker) { this.circuitBreaker = circuitBreaker; }
+        public Webhook getWebhook() { return webhook; }
+        public void setWebhook(Webhook webhook) { this.webhook = webhook; }
+    }
+
+    /**
+     * Verification of the provider's webhooks ({@link io.payroute.webhook.signing.WebhookVerifier}): a scheme, the
+     * header carrying the proof and the secret behind it. With {@code confirm-by-status-query} the webhook only
+     * says "look now": the outcome applied is the answer to a status query, as Flutterwave advises.
+     */
+    public static class Webhook {
+        private String scheme;
+        private String header;
+        private String secret;
+        private String algorithm = "HmacSHA512";
+        private Duration tolerance = Duration.ofMinutes(5);
+        private boolean confirmByStatusQuery;
+
+        public String getScheme() { return scheme; }
+        public void setScheme(String scheme) { this.scheme = scheme; }
+        public String getHeader() { return header; }
+        public void setHeader(String header) { this.header = header; }
+        public String getSecret() { return secret; }
+        public void setSecret(String secret) { this.secret = secret; }
+        public String getAlgorithm() { return algorithm; }
+        public void setAlgorithm(String algorithm) { this.algorithm = algorithm; }
+        public Duration getTolerance() { return tolerance; }
+        public void setTolerance(Duration tolerance) { this.tolerance = tolerance; }
+        public boolean isConfirmByStatusQuery() { return confirmByStatusQuery; }
+        public void setConfirmByStatusQuery(boolean v) { this.confirmByStatusQuery = v; }
     }
 
     public static class Fee {

@@ -1,0 +1,288 @@
+package io.payroute.webhook.inbound;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.payroute.api.LogContext;
+import io.payroute.api.ProblemException;
+import io.payroute.api.Responses;
+import io.payroute.charge.AttemptResult;
+import io.payroute.charge.ChargeRepository;
+import io.payroute.charge.ChargeRepository.StoredAttempt;
+import io.payroute.charge.ChargeRepository.StoredCharge;
+import io.payroute.charge.ChargeService;
+import io.payroute.charge.ChargeStatus;
+import io.payroute.charge.Ids;
+import io.payroute.charge.Outcome;
+import io.payroute.observability.ChargeMetrics;
+import io.payroute.provider.Mappings;
+import io.payroute.provider.ProviderCall;
+import io.payroute.provider.ProviderCalls;
+import io.payroute.provider.ProviderProperties;
+import io.payroute.provider.Redaction;
+import io.payroute.routing.ProviderRouter;
+import io.payroute.webhook.signing.WebhookVerifier;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Provider webhooks (bean {@code providerWebhooks}, routes/webhooks.yaml): verified over the raw body and queued
+ * at once ({@link #verify}), then, on a consumer, read into a canonical {@link ProviderEvent} by the provider's
+ * webhook mapping ({@link #normalize}) and applied to the attempt and charge it is about ({@link #apply}).
+ * <p>
+ * A webhook is only ever a claim about an attempt PayRoute made: it settles an open charge through the state
+ * machine (as reconciliation does), never moves a final charge, never reopens one, and is applied once per
+ * provider event. What it could not apply is kept and reported (admin API), never dropped.
+ */
+@Component("providerWebhooks")
+public class ProviderWebhooks {
+
+    /** Exchange properties of the consumer route. */
+    public static final String EVENT = "providerEvent";
+    public static final String ACTIONABLE = "webhookActionable";
+    public static final String CONFIRM = "confirmByStatusQuery";
+    static final String ATTEMPT = "webhookAttempt";
+    static final String DUPLICATE = "webhookDuplicate";
+    /** Message headers on the queued webhook. */
+    static final String PROVIDER = "provider";
+    static final String RECEIVED_AT = "receivedAt";
+    private static final Logger log = LoggerFactory.getLogger(ProviderWebhooks.class);
+
+    private final Map<String, WebhookVerifier> verifiers = new LinkedHashMap<>();
+    private final ProviderProperties providers;
+    private final Mappings mappings;
+    private final ChargeRepository charges;
+    private final ChargeService chargeService;
+    private final ProviderWebhookRepository repository;
+    private final TransactionTemplate tx;
+    private final ChargeMetrics metrics;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public ProviderWebhooks(ProviderProperties providers, Mappings mappings, ChargeRepository charges,
+                            ChargeService chargeService, ProviderWebhookRepository repository, TransactionTemplate tx,
+                            ChargeMetrics metrics, ObjectMapper json, Clock clock) {
+        this.providers = providers;
+        this.mappings = mappings;
+        this.charges = charges;
+        this.chargeService = chargeService;
+        this.repository = repository;
+        this.tx = tx;
+        this.metrics = metrics;
+        this.json = json;
+        this.clock = clock;
+        providers.getProviders().forEach((name, p) -> {
+            ProviderProperties.Webhook w = p.getWebhook();
+            if (p.isEnabled() && w != null) {
+                try {
+                    verifiers.put(name, WebhookVerifier.of(WebhookVerifier.Scheme.fromConfig(w.getScheme()), w.getHeader(),
+                            w.getSecret(), w.getAlgorithm(), w.getTolerance()));
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("invalid payroute.providers." + name + ".webhook: " + e.getMessage(), e);
+                }
+            }
+        });
+    }
+
+    /**
+     * REST step: 401 problem unless the provider's scheme proves the body is the provider's; nothing is read
+     * from an unverified body. Leaves the raw body and the provider on the message, for the queue.
+     */
+    public void verify(Exchange exchange) {
+        Message in = exchange.getMessage();
+        LogContext.correlate(exchange, Ids.requestId());
+        String provider = in.getHeader(PROVIDER, String.class);
+        WebhookVerifier verifier = provider == null ? null : verifiers.get(provider);
+        if (verifier == null) {
+            throw ProblemException.notFound("webhook endpoint for provider '" + String.valueOf(provider).replaceAll("[^a-z0-9_-]", "") + "'");
+        }
+        byte[] body = in.getBody(byte[].class);
+        byte[] raw = body == null ? new byte[0] : body;
+        if (!verifier.verify(raw, name -> in.getHeader(name, String.class), clock.instant())) {
+            metrics.providerWebhook(provider, "signature_rejected");
+            log.warn("{} webhook refused: signature does not verify ({} bytes)", provider, raw.length);
+            throw new ProblemException(401, "invalid_signature", "Invalid signature",
+                    "The webhook's signature does not verify for " + provider + "; nothing was changed");
+        }
+        in.removeHeaders("*");
+        in.setHeader(PROVIDER, provider);
+        in.setHeader(RECEIVED_AT, clock.instant().toEpochMilli());
+        in.setBody(raw);
+    }
+
+    /** REST step once the webhook is on the queue: the provider may stop retrying. */
+    public void acknowledge(Exchange exchange) {
+        Responses.json(exchange, 200, "{\"received\":true}");
+    }
+
+    /**
+     * Consumer step: the canonical event, the attempt it is about, and whether it still has anything to apply.
+     * When it has, the message body becomes the provider's status answer the webhook carries (for
+     * charge-response.jsonata), and the provider call is set up in case the provider's outcome is confirmed by a
+     * status query instead. A body the mapping cannot read is refused (dead-lettered with the reason).
+     */
+    public void normalize(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String provider = in.getHeader(PROVIDER, String.class);
+        byte[] raw = in.getBody(byte[].class);
+        Long receivedAt = in.getHeader(RECEIVED_AT, Long.class);
+        JsonNode mapped = map(provider, raw);
+        String eventId = text(mapped, "event_id");
+        ProviderEvent event = new ProviderEvent(provider, eventId != null ? eventId : "sha256:" + sha256(raw),
+                text(mapped, "type"), text(mapped, "object"), text(mapped, "reference"),
+                text(mapped, "provider_reference"), mapped.path("amount").canConvertToLong() ? mapped.get("amount").asLong() : null,
+                text(mapped, "currency"), receivedAt == null ? clock.instant() : Instant.ofEpochMilli(receivedAt),
+                Redaction.redactText(new String(raw, StandardCharsets.UTF_8)));
+        Optional<StoredAttempt> attempt = attemptOf(event);
+        boolean duplicate = repository.exists(provider, event.eventId());
+        boolean actionable = !duplicate && attempt.isPresent() && "charge".equals(event.object());
+        ProviderCalls.resetCallState(exchange);
+        exchange.setProperty(EVENT, event);
+        exchange.setProperty(ATTEMPT, attempt.orElse(null));
+        exchange.setProperty(DUPLICATE, duplicate);
+        exchange.setProperty(ACTIONABLE, actionable);
+        exchange.setProperty(ProviderRouter.PROVIDER, provider);
+        exchange.setProperty(CONFIRM, providers.getProviders().get(provider).getWebhook().isConfirmByStatusQuery());
+        if (actionable) {
+            StoredAttempt a = attempt.get();
+            exchange.setProperty(ProviderCall.PROPERTY, new ProviderCall(Ids.chargeOfAttemptReference(a.attemptReference()).orElseThrow(),
+                    provider, a.attemptReference(), a.providerReference() != null ? a.providerReference() : event.providerReference()));
+            in.setBody(mapped.get("response"));
+        }
+    }
+
+    private JsonNode map(String provider, byte[] raw) {
+        JsonNode body;
+        try {
+            body = json.readTree(raw);
+        } catch (IOException e) {
+            throw new ProblemException(400, "invalid_webhook_body", "Invalid webhook body",
+                    "A verified " + provider + " webhook is not JSON");
+        }
+        try {
+            JsonNode mapped = mappings.map(provider, "webhook", body);
+            if (mapped == null || !mapped.isObject()) {
+                throw new IllegalStateException("the mapping produced no object");
+            }
+            return mapped;
+        } catch (RuntimeException e) {
+            throw new ProblemException(422, "unmappable_webhook", "Unmappable webhook",
+                    "mappings/" + provider + "/webhook.jsonata could not read this webhook: " + e.getMessage());
+        }
+    }
+
+    private Optional<StoredAttempt> attemptOf(ProviderEvent event) {
+        return Ids.chargeOfAttemptReference(event.reference()).flatMap(chargeId -> charges.findAttempts(chargeId).stream()
+                .filter(a -> a.attemptReference().equals(event.reference()) && a.provider().equals(event.provider()))
+                .findFirst());
+    }
+
+    /** Consumer step: records the event with what it did and, when it settles an open charge, settles it. */
+    public void apply(@ExchangeProperty(EVENT) ProviderEvent event, Exchange exchange) {
+        if (Boolean.TRUE.equals(exchange.getProperty(DUPLICATE, Boolean.class))) {
+            metrics.providerWebhook(event.provider(), "duplicate");
+            log.info("{} webhook {} already received: ignored", event.provider(), event.eventId());
+            return;
+        }
+        StoredAttempt attempt = exchange.getProperty(ATTEMPT, StoredAttempt.class);
+        AttemptResult answer = exchange.getProperty(ChargeService.ATTEMPT_RESULT, AttemptResult.class);
+        AtomicReference<Decision> outcome = new AtomicReference<>();
+        try {
+            tx.executeWithoutResult(status -> {
+                Decision d = decide(event, attempt, answer);
+                repository.insert(event, d.chargeId(), d.status(), d.result(), d.detail(), clock.instant());
+                if (d.result().equals("applied")) {
+                    chargeService.settleFromProvider(d.chargeId(), attempt, answer);
+                }
+                outcome.set(d);
+            });
+        } catch (DuplicateKeyException concurrentDuplicate) {
+            metrics.providerWebhook(event.provider(), "duplicate");
+            return;
+        }
+        Decision d = outcome.get();
+        metrics.providerWebhook(event.provider(), d.result());
+        switch (d.result()) {
+            case "conflict" -> log.error("{} webhook {} contradicts charge {}: {}", event.provider(), event.eventId(),
+                    d.chargeId(), d.detail());
+            case "unmatched" -> log.warn("{} webhook {} matches no attempt: {}", event.provider(), event.eventId(), d.detail());
+            default -> log.info("{} webhook {} ({}): {} {}", event.provider(), event.eventId(), event.type(), d.result(),
+                    d.detail() == null ? "" : d.detail());
+        }
+    }
+
+    private record Decision(String result, String chargeId, String status, String detail) {
+    }
+
+    /** What the event means for the charge as it stands now (read inside the transaction that applies it). */
+    private Decision decide(ProviderEvent event, StoredAttempt attempt, AttemptResult answer) {
+        if (!"charge".equals(event.object())) {
+            return new Decision("ignored", null, null, "PayRoute does not act on " + event.type() + " events");
+        }
+        if (attempt == null) {
+            return new Decision("unmatched", null, null, "no attempt at " + event.provider() + " has the reference "
+                    + event.reference());
+        }
+        String chargeId = Ids.chargeOfAttemptReference(attempt.attemptReference()).orElseThrow();
+        if (answer == null || answer.outcome() == Outcome.UNKNOWN || answer.outcome() == Outcome.NOT_CHARGED) {
+            return new Decision("no_change", chargeId, null, "the provider's answer settles nothing"
+                    + (answer == null ? "" : " (" + answer.code() + ")"));
+        }
+        ChargeStatus reported = answer.outcome() == Outcome.SUCCESS ? ChargeStatus.SUCCEEDED
+                : answer.outcome() == Outcome.DECLINED ? ChargeStatus.FAILED
+                : answer.status() == null ? ChargeStatus.PENDING : answer.status();
+        StoredCharge charge = charges.findCharge(chargeId).orElseThrow();
+        if (reported == ChargeStatus.SUCCEEDED && event.amount() != null && event.amount() != charge.amount()) {
+            return new Decision("conflict", chargeId, reported.wire(), "the provider reports " + event.amount()
+                    + " captured, the charge is for " + charge.amount());
+        }
+        if (charge.status().isFinal()) {
+            if (charge.status() == reported || !reported.isFinal()) {
+                return new Decision("no_change", chargeId, reported.wire(), "the charge is already " + charge.status().wire());
+            }
+            return new Decision("conflict", chargeId, reported.wire(), "the provider reports " + reported.wire()
+                    + " but the charge is " + charge.status().wire() + "; an operator must reconcile it");
+        }
+        int lastSeq = charges.findAttempts(chargeId).stream().mapToInt(StoredAttempt::seq).max().orElse(attempt.seq());
+        if (attempt.seq() != lastSeq) {
+            return reported == ChargeStatus.SUCCEEDED
+                    ? new Decision("conflict", chargeId, reported.wire(), "the provider reports an earlier attempt ("
+                            + attempt.attemptReference() + ") succeeded while a later one is open")
+                    : new Decision("no_change", chargeId, reported.wire(), "about an earlier attempt");
+        }
+        if (charge.status() == reported) {
+            return new Decision("no_change", chargeId, reported.wire(), "the charge is already " + reported.wire());
+        }
+        return new Decision("applied", chargeId, reported.wire(), charge.status().wire() + " -> " + reported.wire());
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() || v.isMissingNode() ? null : v.asText();
+    }
+
+    private static String sha256(byte[] raw) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
