@@ -8,8 +8,12 @@ package io.payroute.simulator;
  * @param declineRate     probability (0..1) that an unmarked charge is declined (recorded as failed)
  * @param errorRate       probability (0..1) that an unmarked charge gets a 503 (nothing recorded)
  * @param timeoutDelayMs  how late the response to a {@code timeout}-marked charge is sent
+ * @param pendingSettleMs after how long a charge recorded {@code pending} settles by itself (succeeded, or failed
+ *                        with probability {@code declineRate}), as a provider later would; 0 = never (settle it
+ *                        through the control API)
  */
-public record Behaviour(long latencyMs, long latencyJitterMs, double declineRate, double errorRate, long timeoutDelayMs) {
+public record Behaviour(long latencyMs, long latencyJitterMs, double declineRate, double errorRate, long timeoutDelayMs,
+                        long pendingSettleMs) {
 
     public static final long DEFAULT_TIMEOUT_DELAY_MS = 30_000;
 
@@ -17,25 +21,35 @@ public record Behaviour(long latencyMs, long latencyJitterMs, double declineRate
         requireNonNegative("latency_ms", latencyMs);
         requireNonNegative("latency_jitter_ms", latencyJitterMs);
         requireNonNegative("timeout_delay_ms", timeoutDelayMs);
+        requireNonNegative("pending_settle_ms", pendingSettleMs);
         requireRate("decline_rate", declineRate);
         requireRate("error_rate", errorRate);
     }
 
-    /** No latency, no random declines or errors, 30 s timeout delay. */
+    /** Pending charges wait to be settled through the control API. */
+    public Behaviour(long latencyMs, long latencyJitterMs, double declineRate, double errorRate, long timeoutDelayMs) {
+        this(latencyMs, latencyJitterMs, declineRate, errorRate, timeoutDelayMs, 0);
+    }
+
+    /** No latency, no random declines or errors, 30 s timeout delay, no auto-settle. */
     public static Behaviour defaults() {
-        return new Behaviour(0, 0, 0.0, 0.0, DEFAULT_TIMEOUT_DELAY_MS);
+        return new Behaviour(0, 0, 0.0, 0.0, DEFAULT_TIMEOUT_DELAY_MS, 0);
     }
 
     public Behaviour withLatency(long latencyMs, long jitterMs) {
-        return new Behaviour(latencyMs, jitterMs, declineRate, errorRate, timeoutDelayMs);
+        return new Behaviour(latencyMs, jitterMs, declineRate, errorRate, timeoutDelayMs, pendingSettleMs);
     }
 
     public Behaviour withRates(double declineRate, double errorRate) {
-        return new Behaviour(latencyMs, latencyJitterMs, declineRate, errorRate, timeoutDelayMs);
+        return new Behaviour(latencyMs, latencyJitterMs, declineRate, errorRate, timeoutDelayMs, pendingSettleMs);
     }
 
     public Behaviour withTimeoutDelayMs(long timeoutDelayMs) {
-        return new Behaviour(latencyMs, latencyJitterMs, declineRate, errorRate, timeoutDelayMs);
+        return new Behaviour(latencyMs, latencyJitterMs, declineRate, errorRate, timeoutDelayMs, pendingSettleMs);
+    }
+
+    public Behaviour withPendingSettleMs(long pendingSettleMs) {
+        return new Behaviour(latencyMs, latencyJitterMs, declineRate, errorRate, timeoutDelayMs, pendingSettleMs);
     }
 
     private static void requireNonNegative(String field, long value) {

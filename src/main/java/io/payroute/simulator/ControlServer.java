@@ -11,7 +11,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -26,13 +29,18 @@ import java.util.concurrent.Executor;
  * GET    /sim/{provider}/mode        {"provider", "mode"}
  * PUT    /sim/{provider}/mode        {"mode": "normal|refuse|unavailable|hang"}
  * GET    /sim/{provider}/behaviour   behaviour
- * PUT    /sim/{provider}/behaviour   partial {"latency_ms", "latency_jitter_ms", "decline_rate", "error_rate", "timeout_delay_ms"}
+ * PUT    /sim/{provider}/behaviour   partial {"latency_ms", "latency_jitter_ms", "decline_rate", "error_rate", "timeout_delay_ms",
+ *                                             "pending_settle_ms"}
+ * GET    /sim/{provider}/webhooks    {"provider", "url", "send"}
+ * PUT    /sim/{provider}/webhooks    partial {"url": "http(s)://..." | null, "send": "async|all|none"}
+ * GET    /sim/{provider}/webhooks/deliveries   {"provider", "deliveries": [...]}   (cleared with the ledger)
  * </pre>
  */
 final class ControlServer {
     private static final String PROBLEM = "application/problem+json";
     private static final Set<String> BEHAVIOUR_FIELDS =
-            Set.of("latency_ms", "latency_jitter_ms", "decline_rate", "error_rate", "timeout_delay_ms");
+            Set.of("latency_ms", "latency_jitter_ms", "decline_rate", "error_rate", "timeout_delay_ms", "pending_settle_ms");
+    private static final Set<String> WEBHOOK_FIELDS = Set.of("url", "send");
 
     private final Simulators sims;
     private final HttpServer server;
@@ -82,16 +90,17 @@ final class ControlServer {
             return SimResponse.json(200, overview());
         }
         String[] parts = path.split("/");
-        // ["", "sim", provider, resource]
-        if (parts.length != 4 || !parts[1].equals("sim")) {
+        // ["", "sim", provider, resource] or ["", "sim", provider, "webhooks", "deliveries"]
+        if (parts.length < 4 || parts.length > 5 || !parts[1].equals("sim")) {
             throw new Problem(404, "Not Found", "No control resource at " + path, null);
         }
+        String resource = parts.length == 4 ? parts[3] : parts[3] + "/" + parts[4];
         String name = parts[2];
         if (!sims.knows(name)) {
             throw new Problem(404, "Not Found", "Unknown provider '" + name + "'; known: " + Simulators.PROVIDERS, "provider");
         }
         ProviderSimulator p = sims.provider(name);
-        switch (parts[3]) {
+        switch (resource) {
             case "ledger":
                 if (method.equals("DELETE")) {
                     p.clearLedger();
@@ -143,6 +152,26 @@ final class ControlServer {
                     requireMethod(method, "GET", "PUT");
                 }
                 return SimResponse.json(200, Json.behaviour(p.behaviour()));
+            case "webhooks": {
+                if (method.equals("PUT")) {
+                    ObjectNode update = object(body);
+                    p.updateWebhooks(w -> mergeWebhooks(w, update));
+                } else {
+                    requireMethod(method, "GET", "PUT");
+                }
+                ObjectNode webhooks = Json.object();
+                webhooks.put("provider", p.name());
+                webhooks.setAll(Json.webhooks(p.webhooks()));
+                return SimResponse.json(200, webhooks);
+            }
+            case "webhooks/deliveries": {
+                requireMethod(method, "GET");
+                ObjectNode n = Json.object();
+                n.put("provider", p.name());
+                ArrayNode deliveries = n.putArray("deliveries");
+                p.webhookDeliveries().forEach(d -> deliveries.add(Json.webhookDelivery(d)));
+                return SimResponse.json(200, n);
+            }
             default:
                 throw new Problem(404, "Not Found", "No control resource at " + path, null);
         }
@@ -157,6 +186,7 @@ final class ControlServer {
             item.put("base_url", p.baseUrl().toString());
             item.put("mode", p.mode().wireName());
             item.set("behaviour", Json.behaviour(p.behaviour()));
+            item.set("webhooks", Json.webhooks(p.webhooks()));
         }
         n.put("control_url", url.toString());
         return n;
@@ -176,13 +206,10 @@ final class ControlServer {
         double decline = b.declineRate();
         double error = b.errorRate();
         long timeout = b.timeoutDelayMs();
-        for (Iterator<Map.Entry<String, JsonNode>> it = update.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        long settle = b.pendingSettleMs();
+        for (Map.Entry<String, JsonNode> f : known(update, BEHAVIOUR_FIELDS)) {
             String field = f.getKey();
             JsonNode v = f.getValue();
-            if (!BEHAVIOUR_FIELDS.contains(field)) {
-                throw new Problem(400, "Bad Request", "Unknown field '" + field + "'; allowed: " + BEHAVIOUR_FIELDS, field);
-            }
             if (!v.isNumber()) {
                 throw new Problem(400, "Bad Request", field + " must be a number", field);
             }
@@ -194,14 +221,58 @@ final class ControlServer {
                 case "latency_jitter_ms" -> jitter = v.asLong();
                 case "decline_rate" -> decline = v.asDouble();
                 case "error_rate" -> error = v.asDouble();
-                default -> timeout = v.asLong();
+                case "timeout_delay_ms" -> timeout = v.asLong();
+                default -> settle = v.asLong();
             }
         }
         try {
-            return new Behaviour(latency, jitter, decline, error, timeout);
+            return new Behaviour(latency, jitter, decline, error, timeout, settle);
         } catch (Behaviour.InvalidSettingException e) {
             throw new Problem(400, "Bad Request", e.getMessage(), e.field());
         }
+    }
+
+    /** Applies a partial update of {"url", "send"}; url null stops sending. */
+    static WebhookSettings mergeWebhooks(WebhookSettings w, ObjectNode update) {
+        URI url = w.url();
+        WebhookSend send = w.send();
+        for (Map.Entry<String, JsonNode> f : known(update, WEBHOOK_FIELDS)) {
+            JsonNode v = f.getValue();
+            if (f.getKey().equals("url")) {
+                if (!v.isNull() && !v.isTextual()) {
+                    throw new Problem(400, "Bad Request", "url must be an absolute http or https URL, or null", "url");
+                }
+                try {
+                    url = v.isNull() ? null : new URI(v.asText().trim());
+                } catch (URISyntaxException e) {
+                    throw new Problem(400, "Bad Request", "url is not a valid URL: " + e.getReason(), "url");
+                }
+            } else {
+                try {
+                    send = WebhookSend.fromWire(v.isTextual() ? v.asText() : null);
+                } catch (IllegalArgumentException e) {
+                    throw new Problem(400, "Bad Request", e.getMessage(), "send");
+                }
+            }
+        }
+        try {
+            return new WebhookSettings(url, send);
+        } catch (Behaviour.InvalidSettingException e) {
+            throw new Problem(400, "Bad Request", e.getMessage(), e.field());
+        }
+    }
+
+    /** The update's fields, once every name is checked against {@code allowed}. */
+    private static List<Map.Entry<String, JsonNode>> known(ObjectNode update, Set<String> allowed) {
+        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = update.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (!allowed.contains(f.getKey())) {
+                throw new Problem(400, "Bad Request", "Unknown field '" + f.getKey() + "'; allowed: " + allowed, f.getKey());
+            }
+            fields.add(f);
+        }
+        return fields;
     }
 
     private static ObjectNode object(byte[] body) {

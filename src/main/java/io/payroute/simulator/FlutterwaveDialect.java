@@ -3,6 +3,7 @@ package io.payroute.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -112,6 +113,25 @@ final class FlutterwaveDialect implements ProviderDialect {
             case UNAVAILABLE -> "Service unavailable, please try again later";
         };
         return SimResponse.json(kind.status, envelope("error", text, null));
+    }
+
+    /**
+     * v3 announces successes and failures alike as {@code charge.completed}, the transaction (as verify returns it)
+     * in data, and the payment type in a top-level {@code event.type}.
+     */
+    @Override
+    public Optional<WebhookEvent> webhook(ChargeRecord record) {
+        ObjectNode event = Json.object();
+        event.put("event", "charge.completed");
+        event.set("data", data(record));
+        event.put("event.type", "CARD_TRANSACTION"); // tokenized charges are card payments
+        return Optional.of(WebhookEvent.of("charge.completed", event));
+    }
+
+    /** No signature: v3 sends the merchant's secret hash as is, for a plain (constant-time) comparison. */
+    @Override
+    public Map<String, String> webhookSignature(byte[] body, String secret, Instant now) {
+        return Map.of("verif-hash", secret);
     }
 
     private static ObjectNode envelope(String status, String message, ObjectNode data) {

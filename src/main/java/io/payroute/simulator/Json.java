@@ -77,6 +77,27 @@ final class Json {
         n.put("decline_rate", b.declineRate());
         n.put("error_rate", b.errorRate());
         n.put("timeout_delay_ms", b.timeoutDelayMs());
+        n.put("pending_settle_ms", b.pendingSettleMs());
+        return n;
+    }
+
+    static ObjectNode webhooks(WebhookSettings w) {
+        ObjectNode n = object();
+        n.put("url", w.url() == null ? null : w.url().toString());
+        n.put("send", w.send().wireName());
+        return n;
+    }
+
+    static ObjectNode webhookDelivery(WebhookDelivery d) {
+        ObjectNode n = object();
+        n.put("event", d.event());
+        n.put("reference", d.reference());
+        n.put("url", d.url().toString());
+        n.put("attempts", d.attempts());
+        n.put("status_code", d.statusCode());
+        n.put("error", d.error());
+        n.put("sent_at", d.sentAt() == null ? null : iso(d.sentAt()));
+        n.put("state", d.state().wireName());
         return n;
     }
 }

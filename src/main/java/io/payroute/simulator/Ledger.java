@@ -77,15 +77,22 @@ final class Ledger {
      * Gives a pending (or requires_action) charge its final outcome, as a provider does asynchronously.
      * The record keeps its place in the ledger.
      *
-     * @return the settled entry, or empty when no unsettled charge has this reference
+     * @return the settled record, or empty when no unsettled charge has this reference
      */
-    synchronized Optional<LedgerEntry> settle(String reference, Outcome outcome) {
-        Optional<ChargeRecord> current = byReference(reference).filter(r ->
-                LedgerEntry.PENDING.equals(r.entry().status()) || LedgerEntry.REQUIRES_ACTION.equals(r.entry().status()));
-        if (current.isEmpty()) {
-            return Optional.empty();
-        }
-        ChargeRecord old = current.get();
+    synchronized Optional<ChargeRecord> settle(String reference, Outcome outcome) {
+        return byReference(reference).filter(Ledger::unsettled).map(r -> replace(r, outcome));
+    }
+
+    /** Like {@link #settle}, for the charge with this id. */
+    synchronized Optional<ChargeRecord> settleById(String id, Outcome outcome) {
+        return byId(id).filter(Ledger::unsettled).map(r -> replace(r, outcome));
+    }
+
+    private static boolean unsettled(ChargeRecord r) {
+        return LedgerEntry.PENDING.equals(r.entry().status()) || LedgerEntry.REQUIRES_ACTION.equals(r.entry().status());
+    }
+
+    private ChargeRecord replace(ChargeRecord old, Outcome outcome) {
         LedgerEntry e = old.entry();
         ChargeRecord settled = new ChargeRecord(new LedgerEntry(e.id(), e.reference(), e.amount(), e.currency(),
                 outcome.recordedAs, e.paymentMethod(), e.metadata(), e.createdAt()), outcome, old.token(), old.email());
@@ -95,7 +102,7 @@ final class Ledger {
         all.replaceAll(r -> r == old ? settled : r);
         ordered.clear();
         ordered.addAll(all);
-        return Optional.of(settled.entry());
+        return settled;
     }
 
     synchronized void clear() {

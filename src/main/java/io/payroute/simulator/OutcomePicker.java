@@ -80,6 +80,16 @@ final class OutcomePicker {
         return Outcome.SUCCESS;
     }
 
+    /** How a pending charge settles by itself: it fails with probability decline_rate. */
+    boolean settlesSucceeded(Behaviour b) {
+        return b.declineRate() == 0 || random.nextDouble() >= b.declineRate();
+    }
+
+    /** A settled charge's outcome: success, or a generic decline. */
+    static Outcome settlement(boolean succeeded) {
+        return succeeded ? Outcome.SUCCESS : Outcome.DECLINE_GENERIC;
+    }
+
     long latency(Behaviour b) {
         long jitter = b.latencyJitterMs() > 0 ? (long) (random.nextDouble() * (b.latencyJitterMs() + 1)) : 0;
         return b.latencyMs() + jitter;

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -108,6 +111,30 @@ final class PaystackDialect implements ProviderDialect {
             case SERVER_ERROR -> SimResponse.json(500, failure(or(message, "An error occurred while processing this request"), "api_error", "unknown"));
             case UNAVAILABLE -> SimResponse.json(503, failure(or(message, "Service temporarily unavailable, please try again"), "api_error", "service_unavailable"));
         };
+    }
+
+    // ---- webhooks ----
+
+    /**
+     * {@code {"event": "charge.success", "data": <the verify transaction>}}, for successes only: Paystack documents
+     * no charge.failed event for card charges (its events are charge.success, disputes, refunds, transfers, ...),
+     * so a failure is announced by nothing; PayRoute's reconciliation finds it through verify.
+     */
+    @Override
+    public Optional<WebhookEvent> webhook(ChargeRecord record) {
+        if (!LedgerEntry.SUCCEEDED.equals(record.entry().status())) {
+            return Optional.empty();
+        }
+        ObjectNode event = Json.object();
+        event.put("event", "charge.success");
+        event.set("data", data(record, true));
+        return Optional.of(WebhookEvent.of("charge.success", event));
+    }
+
+    /** Hex HMAC-SHA512 of the raw body keyed with the secret key (Paystack has no separate webhook secret). */
+    @Override
+    public Map<String, String> webhookSignature(byte[] body, String secret, Instant now) {
+        return Map.of("x-paystack-signature", Hmac.hex(Hmac.SHA512, secret, body));
     }
 
     // ---- rendering ----

@@ -2,6 +2,9 @@ package io.payroute.simulator;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * One provider's wire format: routes, request parsing into {@link ChargeAttempt}s, and rendering of
@@ -25,6 +28,19 @@ interface ProviderDialect {
 
     /** A transport-level error in this provider's envelope; {@code message} null means the provider's usual text. */
     SimResponse error(ErrorKind kind, String message, String param);
+
+    /**
+     * The provider's webhook announcing that a charge's outcome is final ({@code succeeded} or {@code failed}),
+     * with the charge rendered as the provider's status endpoint renders it; empty when the provider sends no
+     * webhook for that outcome.
+     */
+    Optional<WebhookEvent> webhook(ChargeRecord record);
+
+    /**
+     * The header(s) by which the merchant authenticates one delivery attempt of a webhook {@code body} (the exact
+     * bytes sent), computed with the webhook secret at time {@code now}.
+     */
+    Map<String, String> webhookSignature(byte[] body, String secret, Instant now);
 
     /** Forgets per-provider state beyond the ledger (Stripe's idempotency keys) when the ledger is cleared. */
     default void reset() {

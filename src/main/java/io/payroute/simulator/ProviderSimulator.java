@@ -10,6 +10,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +19,18 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The shared engine behind one provider: listener lifecycle, runtime mode, latency scheduling, auth,
- * outcome choice and ledger. The provider-specific wire format is delegated to a {@link ProviderDialect}.
+ * outcome choice, ledger, auto-settling and webhooks. The provider-specific wire format (including the webhook
+ * body and its signature) is delegated to a {@link ProviderDialect}.
  */
 final class ProviderSimulator implements ChargeDesk {
     private static final Logger log = LoggerFactory.getLogger(ProviderSimulator.class);
@@ -40,22 +45,29 @@ final class ProviderSimulator implements ChargeDesk {
     private final OutcomePicker picker;
     private final Ledger ledger = new Ledger();
     private final Set<HttpExchange> hung = ConcurrentHashMap.newKeySet();
+    private final WebhookSender webhookSender;
 
     private volatile Mode mode = Mode.NORMAL;
     private volatile Behaviour behaviour;
+    private volatile WebhookSettings webhooks;
+    /** What {@link #resetWebhooks()} returns to: the settings, or the service's endpoint once known. */
+    private volatile WebhookSettings configuredWebhooks;
     private HttpServer server; // guarded by this
     private int port;          // the real port once bound; reused when reopening after "refuse"
 
     ProviderSimulator(ProviderDialect dialect, String host, ProviderSettings settings, Random random,
-                      ExecutorService workers, ScheduledExecutorService timer) {
+                      ExecutorService workers, ScheduledExecutorService timer, HttpClient http) {
         this.dialect = dialect;
         this.host = host;
         this.secretKey = settings.secretKey();
         this.port = settings.port();
         this.behaviour = settings.behaviour();
+        this.webhooks = settings.webhooks();
+        this.configuredWebhooks = settings.webhooks();
         this.picker = new OutcomePicker(random);
         this.workers = workers;
         this.timer = timer;
+        this.webhookSender = new WebhookSender(dialect, settings.effectiveWebhookSecret(), http, workers, timer);
     }
 
     String name() {
@@ -121,9 +133,46 @@ final class ProviderSimulator implements ChargeDesk {
         return ledger.entries(reference);
     }
 
+    /** Also forgets the webhooks sent (and stops their retries). */
     void clearLedger() {
         ledger.clear();
         dialect.reset();
+        webhookSender.clear();
+    }
+
+    WebhookSettings webhooks() {
+        return webhooks;
+    }
+
+    synchronized void updateWebhooks(UnaryOperator<WebhookSettings> change) {
+        webhooks = change.apply(webhooks);
+    }
+
+    synchronized void resetWebhooks() {
+        webhooks = configuredWebhooks;
+    }
+
+    /**
+     * Makes {@code url} the configured webhook URL, unless the settings named one; a URL already set at runtime
+     * is kept. Returns whether it was taken.
+     */
+    synchronized boolean setDefaultWebhookUrl(URI url) {
+        if (configuredWebhooks.url() != null) {
+            return false;
+        }
+        configuredWebhooks = configuredWebhooks.withUrl(url);
+        if (webhooks.url() == null) {
+            webhooks = webhooks.withUrl(url);
+        }
+        return true;
+    }
+
+    List<WebhookDelivery> webhookDeliveries() {
+        return webhookSender.deliveries();
+    }
+
+    void setWebhookRetryDelays(List<Duration> delays) {
+        webhookSender.setRetryDelays(delays);
     }
 
     // ---- request handling (runs on the shared worker pool) ----
@@ -177,17 +226,24 @@ final class ProviderSimulator implements ChargeDesk {
             write(ex, r);
             return;
         }
+        later(timer, workers, delay, () -> write(ex, r), ex::close);
+    }
+
+    /**
+     * Runs {@code task} on a worker after {@code delayMs}; the timer only hands over, so its one thread is never
+     * busy. {@code ifShuttingDown} runs instead when the pools no longer take work.
+     */
+    static void later(ScheduledExecutorService timer, Executor workers, long delayMs, Runnable task, Runnable ifShuttingDown) {
         try {
-            // the timer only hands over; the (small) write happens on a worker
             timer.schedule(() -> {
                 try {
-                    workers.execute(() -> write(ex, r));
+                    workers.execute(task);
                 } catch (RejectedExecutionException e) {
-                    ex.close();
+                    ifShuttingDown.run();
                 }
-            }, delay, TimeUnit.MILLISECONDS);
+            }, delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            ex.close(); // shutting down
+            ifShuttingDown.run();
         }
     }
 
@@ -253,13 +309,55 @@ final class ProviderSimulator implements ChargeDesk {
             return dialect.duplicate(attempt); // lost a race with a concurrent duplicate
         }
         SimResponse response = dialect.renderCharge(record);
+        if (isFinal(entry)) {
+            announce(record, false);
+        } else if (LedgerEntry.PENDING.equals(entry.status()) && b.pendingSettleMs() > 0) {
+            // requires_action is left alone: it waits for the customer, not for the provider
+            later(timer, workers, b.pendingSettleMs(), () -> autoSettle(entry.id()), () -> { });
+        }
         // "provider charged, client timed out": recorded now, answered late
         return outcome == Outcome.TIMEOUT ? response.withExtraDelay(b.timeoutDelayMs()) : response;
     }
 
     /** The provider's asynchronous outcome of a pending charge: it succeeds, or fails as a generic decline. */
     public Optional<LedgerEntry> settle(String reference, boolean succeeded) {
-        return ledger.settle(reference, succeeded ? Outcome.SUCCESS : Outcome.DECLINE_GENERIC);
+        return settled(ledger.settle(reference, OutcomePicker.settlement(succeeded)));
+    }
+
+    /** pending_settle_ms elapsed: settles like {@link #settle} (by id: a Stripe reference need not be unique). */
+    private void autoSettle(String id) {
+        settled(ledger.settleById(id, OutcomePicker.settlement(picker.settlesSucceeded(behaviour))));
+    }
+
+    private Optional<LedgerEntry> settled(Optional<ChargeRecord> record) {
+        record.ifPresent(r -> announce(r, true));
+        return record.map(ChargeRecord::entry);
+    }
+
+    private static boolean isFinal(LedgerEntry e) {
+        return LedgerEntry.SUCCEEDED.equals(e.status()) || LedgerEntry.FAILED.equals(e.status());
+    }
+
+    /**
+     * Sends the dialect's webhook for a charge whose outcome is now final, if the webhook settings ask for it.
+     * Rendering and delivery happen on a worker, never on the thread answering the charge or control request.
+     */
+    private void announce(ChargeRecord record, boolean afterAnswer) {
+        WebhookSettings w = webhooks;
+        if (!w.sends(afterAnswer)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    dialect.webhook(record).ifPresent(e -> webhookSender.send(w.url(), record.entry().reference(), e));
+                } catch (RuntimeException e) {
+                    log.warn("{} simulator: cannot send the webhook for {}", name(), record.entry().reference(), e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     @Override

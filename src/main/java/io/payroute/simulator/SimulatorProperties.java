@@ -2,6 +2,7 @@ package io.payroute.simulator;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -65,14 +66,14 @@ public class SimulatorProperties {
 
     public static class Providers {
         private final Provider paystack = new Provider(ProviderSettings.defaults(Simulators.PAYSTACK));
-        private final Provider flutterwave = new Provider(ProviderSettings.defaults(Simulators.FLUTTERWAVE));
+        private final FlutterwaveProvider flutterwave = new FlutterwaveProvider(ProviderSettings.defaults(Simulators.FLUTTERWAVE));
         private final Provider stripe = new Provider(ProviderSettings.defaults(Simulators.STRIPE));
 
         public Provider getPaystack() {
             return paystack;
         }
 
-        public Provider getFlutterwave() {
+        public FlutterwaveProvider getFlutterwave() {
             return flutterwave;
         }
 
@@ -89,6 +90,13 @@ public class SimulatorProperties {
         private double declineRate;
         private double errorRate;
         private long timeoutDelayMs;
+        /** A pending charge settles by itself after this long; 0 = never. */
+        private long pendingSettleMs;
+        /** Where webhooks go; unset = none, or (in the service) the service's own /v1/webhooks/{provider}. */
+        private URI webhookUrl;
+        private WebhookSend webhookSend;
+        /** Stripe's endpoint secret (Flutterwave: webhook-hash); unset for Paystack, which signs with secret-key. */
+        private String webhookSecret;
 
         Provider(ProviderSettings d) {
             port = d.port();
@@ -98,10 +106,15 @@ public class SimulatorProperties {
             declineRate = d.declineRate();
             errorRate = d.errorRate();
             timeoutDelayMs = d.timeoutDelayMs();
+            pendingSettleMs = d.pendingSettleMs();
+            webhookUrl = d.webhookUrl();
+            webhookSend = d.webhookSend();
+            webhookSecret = d.webhookSecret();
         }
 
         ProviderSettings toSettings() {
-            return new ProviderSettings(port, secretKey, latencyMs, latencyJitterMs, declineRate, errorRate, timeoutDelayMs);
+            return new ProviderSettings(port, secretKey, latencyMs, latencyJitterMs, declineRate, errorRate, timeoutDelayMs,
+                    pendingSettleMs, webhookUrl, webhookSend, webhookSecret);
         }
 
         public int getPort() {
@@ -158,6 +171,53 @@ public class SimulatorProperties {
 
         public void setTimeoutDelayMs(long timeoutDelayMs) {
             this.timeoutDelayMs = timeoutDelayMs;
+        }
+
+        public long getPendingSettleMs() {
+            return pendingSettleMs;
+        }
+
+        public void setPendingSettleMs(long pendingSettleMs) {
+            this.pendingSettleMs = pendingSettleMs;
+        }
+
+        public URI getWebhookUrl() {
+            return webhookUrl;
+        }
+
+        public void setWebhookUrl(URI webhookUrl) {
+            this.webhookUrl = webhookUrl;
+        }
+
+        public WebhookSend getWebhookSend() {
+            return webhookSend;
+        }
+
+        public void setWebhookSend(WebhookSend webhookSend) {
+            this.webhookSend = webhookSend;
+        }
+
+        public String getWebhookSecret() {
+            return webhookSecret;
+        }
+
+        public void setWebhookSecret(String webhookSecret) {
+            this.webhookSecret = webhookSecret;
+        }
+    }
+
+    /** Flutterwave calls its webhook secret the "secret hash": {@code webhook-hash} names the same setting. */
+    public static class FlutterwaveProvider extends Provider {
+        FlutterwaveProvider(ProviderSettings d) {
+            super(d);
+        }
+
+        public String getWebhookHash() {
+            return getWebhookSecret();
+        }
+
+        public void setWebhookHash(String webhookHash) {
+            setWebhookSecret(webhookHash);
         }
     }
 }

@@ -6,13 +6,17 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The running provider simulators (Paystack, Flutterwave v3, Stripe), each on its own loopback port,
- * plus the control API on another. Start with {@link #start(SimulatorSettings)}; close to stop everything.
+ * plus the control API on another. Start with {@link #start(SimulatorSettings)}; close to stop everything
+ * (listeners, pending latency and auto-settle timers, webhook retries).
  */
 public final class Simulators implements AutoCloseable {
     public static final String PAYSTACK = "paystack";
@@ -47,12 +52,15 @@ public final class Simulators implements AutoCloseable {
                 daemonThreads("payroute-sim-worker"));
         timer = new ScheduledThreadPoolExecutor(1, daemonThreads("payroute-sim-timer"));
         timer.setRemoveOnCancelPolicy(true);
+        // one client for every provider's webhooks; HTTP/1.1 as the providers send them (no h2c upgrade attempt)
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(WebhookSender.TIMEOUT).build();
         long seed = settings.seed() != null ? settings.seed() : new Random().nextLong();
         for (ProviderDialect dialect : List.of(new PaystackDialect(), new FlutterwaveDialect(), new StripeDialect())) {
             // each provider gets its own stream so one provider's traffic does not shift another's outcomes
             Random random = new Random(seed ^ dialect.name().hashCode());
             providers.put(dialect.name(), new ProviderSimulator(dialect, settings.host(),
-                    settings.provider(dialect.name()), random, workers, timer));
+                    settings.provider(dialect.name()), random, workers, timer, http));
         }
     }
 
@@ -152,13 +160,54 @@ public final class Simulators implements AutoCloseable {
         provider(provider).setBehaviour(behaviour);
     }
 
-    /** Back to a clean state: every provider in normal mode, with the given behaviour, empty ledgers. */
+    /** Where and when a provider sends its webhooks. */
+    public WebhookSettings webhooks(String provider) {
+        return provider(provider).webhooks();
+    }
+
+    public void setWebhooks(String provider, WebhookSettings webhooks) {
+        Objects.requireNonNull(webhooks, "webhooks");
+        provider(provider).updateWebhooks(w -> webhooks);
+    }
+
+    /** Sends a provider's webhooks to {@code url} from now on; null stops sending them. */
+    public void setWebhookUrl(String provider, URI url) {
+        provider(provider).updateWebhooks(w -> w.withUrl(url));
+    }
+
+    public void setWebhookSend(String provider, WebhookSend send) {
+        provider(provider).updateWebhooks(w -> w.withSend(send));
+    }
+
+    /**
+     * The webhook URL of a provider whose settings name none (the service's own endpoint, once its port is known):
+     * it becomes the one {@link #reset} returns to. Ignored, returning false, if the settings name a URL.
+     */
+    public boolean setDefaultWebhookUrl(String provider, URI url) {
+        return provider(provider).setDefaultWebhookUrl(new WebhookSettings(Objects.requireNonNull(url, "url"), null).url());
+    }
+
+    /** The webhooks a provider sent since its ledger was last cleared, oldest first (at most the latest 1000). */
+    public List<WebhookDelivery> webhookDeliveries(String provider) {
+        return provider(provider).webhookDeliveries();
+    }
+
+    /**
+     * Back to a clean state: every provider in normal mode, with the given behaviour, the configured webhook
+     * settings, empty ledgers and no webhook deliveries.
+     */
     public void reset(Behaviour behaviour) {
         for (ProviderSimulator p : providers.values()) {
             p.setMode(Mode.NORMAL);
             p.setBehaviour(behaviour);
+            p.resetWebhooks();
             p.clearLedger();
         }
+    }
+
+    /** Waits before the 2nd, 3rd, ... webhook attempt (default 1 s, 5 s); tests shorten them. */
+    void setWebhookRetryDelays(Duration... delays) {
+        providers.values().forEach(p -> p.setWebhookRetryDelays(Arrays.asList(delays)));
     }
 
     @Override

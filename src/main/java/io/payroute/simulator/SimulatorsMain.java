@@ -13,8 +13,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Standalone simulators: {@code java -Dloader.main=io.payroute.simulator.SimulatorsMain -jar target/payroute.jar
- * --payroute.simulators.providers.stripe.latency-ms=150}. Deliberately not auto-configured, so none of the
- * rest of the service (Camel, database, broker) starts.
+ * --payroute.simulators.providers.stripe.latency-ms=150
+ * --payroute.simulators.providers.stripe.webhook-url=http://127.0.0.1:8080/v1/webhooks/stripe}. Deliberately not
+ * auto-configured, so none of the rest of the service (Camel, database, broker) starts. There is no web server
+ * here to point webhooks at by default: a provider sends them only once its webhook-url is given (or set through
+ * the control API).
  */
 @Configuration(proxyBeanMethods = false)
 @Import(SimulatorsConfiguration.class)

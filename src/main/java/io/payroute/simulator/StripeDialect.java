@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,6 +28,8 @@ import java.util.regex.Pattern;
 final class StripeDialect implements ProviderDialect {
     private static final String PI_PATH = "/v1/payment_intents";
     private static final String REFERENCE_KEY = "payroute_reference";
+    /** The API version of the spec the simulator follows; events say which version rendered their data. */
+    static final String API_VERSION = "2020-08-27";
     private static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     /** Bounds memory in long load tests; Stripe keeps keys for 24 h, a simulator run rarely needs more. */
     static final int MAX_IDEMPOTENCY_KEYS = 200_000;
@@ -248,6 +252,40 @@ final class StripeDialect implements ProviderDialect {
         }
         throw SimException.badRequest("Unsupported search query clause: " + clause
                 + " (supported: metadata['key']:'value', status:'value', joined by AND)", "query");
+    }
+
+    // ---- webhooks ----
+
+    /** An Event whose data.object is the PaymentIntent as GET /v1/payment_intents/{id} returns it. */
+    @Override
+    public Optional<WebhookEvent> webhook(ChargeRecord record) {
+        String type = LedgerEntry.SUCCEEDED.equals(record.entry().status())
+                ? "payment_intent.succeeded" : "payment_intent.payment_failed";
+        ObjectNode event = Json.object();
+        event.put("id", "evt_" + randomId(24));
+        event.put("object", "event");
+        event.put("api_version", API_VERSION);
+        event.put("created", Instant.now().getEpochSecond());
+        event.putObject("data").set("object", paymentIntent(record));
+        event.put("livemode", false);
+        event.put("pending_webhooks", 1);
+        // no API request to point at: the simulator keeps no request ids
+        ObjectNode request = event.putObject("request");
+        request.putNull("id");
+        request.putNull("idempotency_key");
+        event.put("type", type);
+        return Optional.of(WebhookEvent.of(type, event));
+    }
+
+    /** {@code Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">}, keyed with the endpoint secret. */
+    @Override
+    public Map<String, String> webhookSignature(byte[] body, String secret, Instant now) {
+        long t = now.getEpochSecond();
+        byte[] prefix = (t + ".").getBytes(StandardCharsets.UTF_8);
+        byte[] signed = new byte[prefix.length + body.length];
+        System.arraycopy(prefix, 0, signed, 0, prefix.length);
+        System.arraycopy(body, 0, signed, prefix.length, body.length);
+        return Map.of("Stripe-Signature", "t=" + t + ",v1=" + Hmac.hex(Hmac.SHA256, secret, signed));
     }
 
     // ---- rendering ----

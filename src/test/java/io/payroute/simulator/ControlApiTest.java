@@ -88,6 +88,8 @@ class ControlApiTest extends SimulatorTestSupport {
                 "{\"latency_ms\":0,\"latency_jitter_ms\":20,\"decline_rate\":0,\"error_rate\":0.05,\"timeout_delay_ms\":30000}");
         assertThat(sims.behaviour("stripe")).isEqualTo(new Behaviour(0, 20, 0.0, 0.05, 30000));
         assertThat(all.json().get("error_rate").asDouble()).isEqualTo(0.05);
+        control(sims, "PUT", "/sim/stripe/behaviour", "{\"pending_settle_ms\":2500}");
+        assertThat(sims.behaviour("stripe")).isEqualTo(new Behaviour(0, 20, 0.0, 0.05, 30000, 2500));
     }
 
     @ParameterizedTest
@@ -100,6 +102,16 @@ class ControlApiTest extends SimulatorTestSupport {
             "/sim/stripe/behaviour | {not json                     | body",
             "/sim/stripe/mode      | {\"mode\":\"sideways\"}       | mode",
             "/sim/stripe/mode      | {}                            | mode",
+            "/sim/stripe/behaviour | {\"pending_settle_ms\":-5}    | pending_settle_ms",
+            "/sim/stripe/webhooks  | {\"url\":\"/relative/path\"}  | url",
+            "/sim/stripe/webhooks  | {\"url\":\"ftp://example.com\"} | url",
+            "/sim/stripe/webhooks  | {\"url\":\"http:///no-host\"} | url",
+            "/sim/stripe/webhooks  | {\"url\":\"http://bad host/\"} | url",
+            "/sim/stripe/webhooks  | {\"url\":5}                  | url",
+            "/sim/stripe/webhooks  | {\"send\":\"sometimes\"}     | send",
+            "/sim/stripe/webhooks  | {\"send\":true}              | send",
+            "/sim/stripe/webhooks  | {\"url\":\"http://127.0.0.1:9/h\",\"secret\":\"x\"} | secret",
+            "/sim/stripe/webhooks  | [1]                           | body",
     })
     void badInputIs400ProblemNamingTheField(String path, String body, String field) {
         Resp r = control(sims, "PUT", path, body);
@@ -110,12 +122,48 @@ class ControlApiTest extends SimulatorTestSupport {
         assertThat(r.json().get("detail").asText()).contains(field.equals("body") ? "JSON" : field);
         assertThat(sims.behaviour("stripe")).isEqualTo(testBehaviour());
         assertThat(sims.mode("stripe")).isEqualTo(Mode.NORMAL);
+        assertThat(sims.webhooks("stripe")).isEqualTo(WebhookSettings.defaults());
+    }
+
+    @Test
+    void webhooksGetAndPartialPut() {
+        Resp initial = control(sims, "GET", "/sim/paystack/webhooks", null);
+        assertThat(initial.status()).isEqualTo(200);
+        assertThat(initial.json().get("provider").asText()).isEqualTo("paystack");
+        assertThat(initial.json().get("url").isNull()).isTrue();
+        assertThat(initial.json().get("send").asText()).isEqualTo("async");
+
+        Resp put = control(sims, "PUT", "/sim/paystack/webhooks", "{\"url\":\"http://127.0.0.1:9/v1/webhooks/paystack\",\"send\":\"ALL\"}");
+        assertThat(put.status()).isEqualTo(200);
+        assertThat(put.json().get("url").asText()).isEqualTo("http://127.0.0.1:9/v1/webhooks/paystack");
+        assertThat(put.json().get("send").asText()).isEqualTo("all");
+        assertThat(sims.webhooks("paystack"))
+                .isEqualTo(new WebhookSettings(java.net.URI.create("http://127.0.0.1:9/v1/webhooks/paystack"), WebhookSend.ALL));
+
+        assertThat(control(sims, "PUT", "/sim/paystack/webhooks", "{\"send\":\"none\"}").json().get("url").asText())
+                .isEqualTo("http://127.0.0.1:9/v1/webhooks/paystack"); // untouched
+        assertThat(control(sims, "PUT", "/sim/paystack/webhooks", "{\"url\":null}").json().get("url").isNull()).isTrue();
+        assertThat(sims.webhooks("paystack")).isEqualTo(new WebhookSettings(null, WebhookSend.NONE));
+
+        JsonNode overview = control(sims, "GET", "/sim", null).json().at("/providers/0");
+        assertThat(overview.at("/webhooks/send").asText()).isEqualTo("none");
+        assertThat(overview.at("/behaviour/pending_settle_ms").asLong()).isZero();
+
+        Resp deliveries = control(sims, "GET", "/sim/paystack/webhooks/deliveries", null);
+        assertThat(deliveries.status()).isEqualTo(200);
+        assertThat(deliveries.json().get("provider").asText()).isEqualTo("paystack");
+        assertThat(deliveries.json().get("deliveries")).isEmpty();
+        assertThat(control(sims, "POST", "/sim/paystack/webhooks/deliveries", "{}").status()).isEqualTo(405);
+        assertThat(control(sims, "DELETE", "/sim/paystack/webhooks", null).status()).isEqualTo(405);
+        assertThat(control(sims, "GET", "/sim/paystack/webhooks/other", null).status()).isEqualTo(404);
+        assertThat(control(sims, "GET", "/sim/paystack/ledger/deliveries", null).status()).isEqualTo(404);
     }
 
     @Test
     void unknownProviderIs404Problem() {
         for (String[] call : new String[][]{{"GET", "/sim/adyen/ledger"}, {"DELETE", "/sim/adyen/ledger"},
-                {"GET", "/sim/adyen/mode"}, {"PUT", "/sim/adyen/behaviour"}}) {
+                {"GET", "/sim/adyen/mode"}, {"PUT", "/sim/adyen/behaviour"}, {"GET", "/sim/adyen/webhooks"},
+                {"GET", "/sim/adyen/webhooks/deliveries"}}) {
             Resp r = control(sims, call[0], call[1], call[0].equals("PUT") ? "{}" : null);
             assertThat(r.status()).as(call[1]).isEqualTo(404);
             assertThat(r.header("Content-Type")).startsWith("application/problem+json");
