@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import javax.crypto.Mac;
@@ -17,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.payroute.simulator.WebhookSend;
 import io.payroute.support.ApiTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -268,6 +270,32 @@ class ProviderWebhookApiTest extends ApiTestSupport {
         assertThat(listed.get("data").findValuesAsText("reference")).contains("order-made-outside-payroute-42");
         assertThat(admin("GET", "/v1/admin/provider-webhooks?result=bogus").status()).isEqualTo(400);
         assertThat(get("/v1/admin/provider-webhooks").status()).as("admin only").isEqualTo(401);
+    }
+
+    @Test
+    void theSimulatorsOwnSignedWebhooksCloseTheLoopForEveryProvider() {
+        for (String provider : List.of("paystack", "flutterwave", "stripe")) {
+            simulators.setWebhookSend(provider, WebhookSend.ASYNC);
+        }
+        JsonNode paystack = pendingCharge("paystack", "NGN", "AUTH_pending");
+        JsonNode flutterwave = pendingCharge("flutterwave", "NGN", "flw-t1nf-pending");
+        JsonNode stripe = pendingCharge("stripe", "USD", "pm_pending");
+
+        // the providers decide; nothing else tells PayRoute (reconciliation does not run in tests)
+        simulators.settle("paystack", paystack.at("/attempts/0/reference").asText(), true);
+        simulators.settle("flutterwave", flutterwave.at("/attempts/0/reference").asText(), true);
+        simulators.settle("stripe", stripe.at("/attempts/0/reference").asText(), false);
+
+        assertThat(awaitCharge(paystack.get("id").asText(), 10_000, c -> !c.get("status").asText().equals("pending"))
+                .get("status").asText()).isEqualTo("succeeded");
+        assertThat(awaitCharge(flutterwave.get("id").asText(), 10_000, c -> !c.get("status").asText().equals("pending"))
+                .get("status").asText()).isEqualTo("succeeded");
+        assertThat(awaitCharge(stripe.get("id").asText(), 10_000, c -> !c.get("status").asText().equals("pending"))
+                .get("status").asText()).isEqualTo("failed");
+        for (String provider : List.of("paystack", "flutterwave", "stripe")) {
+            assertThat(simulators.webhookDeliveries(provider)).as(provider).singleElement()
+                    .satisfies(d -> assertThat(d.statusCode()).isEqualTo(200));
+        }
     }
 
     @Test
