@@ -6,6 +6,9 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.payroute.async.DeadLetters;
+import io.payroute.audit.AuditLog;
+import io.payroute.merchant.ProviderAccounts;
+import io.payroute.webhook.outbound.EndpointSecrets;
 import io.payroute.webhook.inbound.ProviderWebhookRepository;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -18,12 +21,46 @@ public class AdminApi {
     private static final Set<String> WEBHOOK_RESULTS = Set.of("applied", "no_change", "unmatched", "conflict", "ignored");
     private final DeadLetters deadLetters;
     private final ProviderWebhookRepository providerWebhooks;
+    private final AuditLog audit;
+    private final ProviderAccounts accounts;
+    private final EndpointSecrets endpointSecrets;
     private final ObjectMapper json;
 
-    public AdminApi(DeadLetters deadLetters, ProviderWebhookRepository providerWebhooks, ObjectMapper json) {
+    public AdminApi(DeadLetters deadLetters, ProviderWebhookRepository providerWebhooks, AuditLog audit,
+                    ProviderAccounts accounts, EndpointSecrets endpointSecrets, ObjectMapper json) {
         this.deadLetters = deadLetters;
         this.providerWebhooks = providerWebhooks;
+        this.audit = audit;
+        this.accounts = accounts;
+        this.endpointSecrets = endpointSecrets;
         this.json = json;
+    }
+
+    /** {@code ?object=<id>&actor=<key id|admin|system>&limit=}: newest first. */
+    public void listAudit(Exchange exchange) throws JsonProcessingException {
+        String object = exchange.getMessage().getHeader("object", String.class);
+        String actor = exchange.getMessage().getHeader("actor", String.class);
+        for (String[] f : new String[][] {{"object", object}, {"actor", actor}}) {
+            if (f[1] != null && !f[1].matches("^[\\w:.-]{1,80}$")) {
+                throw ProblemException.invalid(f[0], "must be an id (letters, digits, _ : . -)");
+            }
+        }
+        Responses.json(exchange, 200, "{\"object\":\"list\",\"data\":"
+                + json.writeValueAsString(audit.list(object, actor, limit(exchange))) + "}");
+    }
+
+    /** Walks the hash chain: valid, or the first row that was altered, removed or inserted. */
+    public void verifyAudit(Exchange exchange) throws JsonProcessingException {
+        Responses.json(exchange, 200, json.writeValueAsString(audit.verify()));
+    }
+
+    /** After a master key rotation: everything stored sealed is re-encrypted under the current key. */
+    public void resealSecrets(Exchange exchange) {
+        int providerAccounts = accounts.reseal();
+        int endpoints = endpointSecrets.reseal();
+        audit.record("secrets.resealed", "master_key", null, "provider accounts " + providerAccounts + ", endpoint secrets " + endpoints);
+        Responses.json(exchange, 200, json.createObjectNode().put("provider_accounts", providerAccounts)
+                .put("webhook_endpoint_secrets", endpoints).toString());
     }
 
     public void listDeadLetters(Exchange exchange) {
@@ -56,10 +93,13 @@ public class AdminApi {
         if (id == null || !id.matches("^[0-9A-Za-z-]{1,64}$") || !deadLetters.replay(id)) {
             throw ProblemException.notFound("dead letter " + (id == null ? "" : id.replaceAll("[^0-9A-Za-z-]", "")));
         }
+        audit.record("dead_letter.replayed", "dead_letter", id, null);
         Responses.json(exchange, 200, "{\"replayed\":1}");
     }
 
     public void replayAllDeadLetters(Exchange exchange) {
-        Responses.json(exchange, 200, "{\"replayed\":" + deadLetters.replayAll() + "}");
+        int replayed = deadLetters.replayAll();
+        audit.record("dead_letter.replayed_all", "dead_letter", null, replayed + " replayed");
+        Responses.json(exchange, 200, "{\"replayed\":" + replayed + "}");
     }
 }

@@ -36,6 +36,7 @@ public class AdminAuth {
             throw new ProblemException(401, "unauthorized", "Unauthorized",
                     "The admin API needs Authorization: Bearer <admin API key>");
         }
+        LogContext.actor(exchange, "admin", LogContext.clientAddress(exchange));
     }
 
     private static String generate() {

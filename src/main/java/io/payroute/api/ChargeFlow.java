@@ -9,10 +9,10 @@ import io.payroute.charge.ChargeRepository;
 import io.payroute.charge.ChargeRequest;
 import io.payroute.charge.Ids;
 import io.payroute.idempotency.JdbcIdempotencyRepository;
+import io.payroute.merchant.MerchantAuth;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,15 +35,12 @@ public class ChargeFlow {
     private final ChargeRepository charges;
     private final ChargeJson chargeJson;
     private final Clock clock;
-    private final String merchantId;
 
-    public ChargeFlow(ChargeRequestParser parser, ChargeRepository charges, ChargeJson chargeJson, Clock clock,
-                      @Value("${payroute.default-merchant}") String merchantId) {
+    public ChargeFlow(ChargeRequestParser parser, ChargeRepository charges, ChargeJson chargeJson, Clock clock) {
         this.parser = parser;
         this.charges = charges;
         this.chargeJson = chargeJson;
         this.clock = clock;
-        this.merchantId = merchantId;
     }
 
     /**
@@ -61,7 +58,7 @@ public class ChargeFlow {
         if (key != null && !KEY.matcher(key).matches()) {
             throw ProblemException.invalid(IDEMPOTENCY_HEADER, "must be 1 to 255 printable ASCII characters");
         }
-        ChargeRequest request = parser.parse(contentType, body);
+        ChargeRequest request = parser.parse(contentType, body, MerchantAuth.merchantOf(exchange));
         ChargeContext charge = new ChargeContext(request, Ids.charge(), clock.instant());
         if (respondAsync) {
             charge.processAsync(body, null);
@@ -117,7 +114,7 @@ public class ChargeFlow {
         if (id == null || !CHARGE_ID.matcher(id).matches()) {
             throw ProblemException.notFound("charge " + (id == null ? "" : id.replaceAll("[^\\w-]", "")));
         }
-        ChargeRepository.StoredCharge charge = charges.findCharge(merchantId, id)
+        ChargeRepository.StoredCharge charge = charges.findCharge(MerchantAuth.merchantOf(exchange), id)
                 .orElseThrow(() -> ProblemException.notFound("charge " + id));
         Responses.json(exchange, 200, chargeJson.render(charge, charges.findAttempts(id)).toString());
     }

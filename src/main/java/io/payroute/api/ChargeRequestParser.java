@@ -55,19 +55,11 @@ public class ChargeRequestParser {
             .build();
     private final Set<String> providers;
     private final boolean rawCards;
-    private final String defaultMerchant;
 
     public ChargeRequestParser(ProviderProperties providers,
-                               @Value("${payroute.raw-cards:false}") boolean rawCards,
-                               @Value("${payroute.default-merchant}") String defaultMerchant) {
+                               @Value("${payroute.raw-cards:false}") boolean rawCards) {
         this.providers = Set.copyOf(providers.enabledNames());
         this.rawCards = rawCards;
-        this.defaultMerchant = defaultMerchant;
-    }
-
-    /** A request of the default merchant (until API keys say whose it is). */
-    public ChargeRequest parse(String contentType, byte[] body) {
-        return parse(contentType, body, defaultMerchant);
     }
 
     public ChargeRequest parse(String contentType, byte[] body, String merchantId) {

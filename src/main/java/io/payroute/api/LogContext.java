@@ -1,5 +1,6 @@
 package io.payroute.api;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.MDC;
@@ -12,6 +13,9 @@ public final class LogContext {
 
     public static final String REQUEST_ID = "request_id";
     public static final String CHARGE_ID = "charge_id";
+    /** Who acts (an API key id, {@code admin}, a broker user) and from where (the client's address); also the audit log's. */
+    public static final String ACTOR = "actor";
+    public static final String SOURCE = "source";
 
     /** Clears the keys when an exchange is done, so a pooled thread never carries them into the next request. */
     static final SynchronizationAdapter CLEAR = new SynchronizationAdapter() {
@@ -19,10 +23,27 @@ public final class LogContext {
         public void onDone(Exchange exchange) {
             MDC.remove(REQUEST_ID);
             MDC.remove(CHARGE_ID);
+            MDC.remove(ACTOR);
+            MDC.remove(SOURCE);
         }
     };
 
     private LogContext() {
+    }
+
+    /** Records who acts and from where for the rest of this exchange (log lines, audit log). */
+    public static void actor(Exchange exchange, String actor, String source) {
+        MDC.put(ACTOR, actor);
+        if (source != null) {
+            MDC.put(SOURCE, source);
+        }
+        exchange.getExchangeExtension().addOnCompletion(CLEAR);
+    }
+
+    /** The HTTP client's address, or null outside an HTTP request. */
+    public static String clientAddress(Exchange exchange) {
+        HttpServletRequest request = exchange.getMessage().getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+        return request == null ? null : request.getRemoteAddr();
     }
 
     /**

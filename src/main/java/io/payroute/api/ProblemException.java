@@ -16,6 +16,8 @@ public class ProblemException extends RuntimeException {
     private final String code;
     private final String title;
     private final List<FieldError> errors;
+    /** Seconds for a Retry-After header (429), or null. */
+    private Long retryAfterSeconds;
 
     public ProblemException(int status, String code, String title, String detail, List<FieldError> errors) {
         super(detail, null, false, false);
@@ -38,6 +40,18 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException invalid(String field, String message) {
         return invalid(List.of(new FieldError(field, message)));
+    }
+
+    /** 429: the key's rate limit is used up; a permit is free again in {@code seconds}. */
+    public static ProblemException tooManyRequests(long seconds) {
+        ProblemException p = new ProblemException(429, "rate_limited", "Too many requests",
+                "This API key's rate limit is used up; retry after " + seconds + " s");
+        p.retryAfterSeconds = seconds;
+        return p;
+    }
+
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public static ProblemException notFound(String what) {

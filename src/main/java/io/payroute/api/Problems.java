@@ -39,6 +39,9 @@ public class Problems {
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         out.setHeader(Exchange.CONTENT_TYPE, MEDIA_TYPE);
         out.setHeader(ChargeFlow.REQUEST_ID_HEADER, exchange.getProperty(ChargeFlow.REQUEST_ID));
+        if (problem.retryAfterSeconds() != null) {
+            out.setHeader("Retry-After", problem.retryAfterSeconds());
+        }
         out.setBody(toJson(problem));
     }
 

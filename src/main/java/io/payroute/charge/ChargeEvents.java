@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.payroute.audit.AuditLog;
 import io.payroute.outbox.Outbox;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -21,14 +22,16 @@ public class ChargeEvents {
     private final ChargeRepository repository;
     private final ChargeJson chargeJson;
     private final Outbox outbox;
+    private final AuditLog audit;
     private final ObjectMapper json;
     private final String destination;
 
-    public ChargeEvents(ChargeRepository repository, ChargeJson chargeJson, Outbox outbox, ObjectMapper json,
+    public ChargeEvents(ChargeRepository repository, ChargeJson chargeJson, Outbox outbox, AuditLog audit, ObjectMapper json,
                         @Value("${payroute.broker.addresses.events}") String eventsAddress) {
         this.repository = repository;
         this.chargeJson = chargeJson;
         this.outbox = outbox;
+        this.audit = audit;
         this.json = json;
         this.destination = "topic:" + eventsAddress;
     }
@@ -56,6 +59,8 @@ public class ChargeEvents {
         String payload = event.toString();
         repository.insertEvent(eventId, charge.id(), type, from, charge.status(), dataJson, payload, charge.updatedAt());
         outbox.send(destination, payload, properties);
+        audit.record(type, "charge", charge.id(), (from == null ? "" : from.wire() + " -> ") + charge.status().wire()
+                + (dataJson == null ? "" : " " + dataJson));
         return rendered;
     }
 }

@@ -117,7 +117,7 @@ public class ChargeService {
         Attempt attempt = charge.startAttempt(provider, clock.instant());
         ProviderCalls.resetCallState(exchange);
         exchange.removeProperty(ATTEMPT_OUTCOME);
-        exchange.setProperty(ProviderCall.PROPERTY, new ProviderCall(charge.id(), provider, attempt.reference(), null));
+        exchange.setProperty(ProviderCall.PROPERTY, new ProviderCall(charge.id(), charge.request().merchantId(), provider, attempt.reference(), null));
         repository.insertAttempt(charge.id(), attempt, schedule.inFlightDeadline(provider, attempt.startedAt()));
     }
 

@@ -39,6 +39,14 @@ public final class Ids {
         return "whd_" + ulid();
     }
 
+    public static String apiKey() {
+        return "key_" + ulid();
+    }
+
+    public static String refund() {
+        return "rf_" + ulid();
+    }
+
     public static String requestId() {
         return "req_" + ulid();
     }

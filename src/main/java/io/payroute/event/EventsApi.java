@@ -13,13 +13,13 @@ import io.payroute.api.ProblemException;
 import io.payroute.api.Responses;
 import io.payroute.charge.Ids;
 import io.payroute.event.EventRepository.StoredEvent;
+import io.payroute.merchant.MerchantAuth;
 import io.payroute.webhook.outbound.DeliveryQueue;
 import io.payroute.webhook.outbound.WebhookDeliveryRepository;
 import io.payroute.webhook.outbound.WebhookEndpoint;
 import io.payroute.webhook.outbound.WebhookEndpointRepository;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -40,11 +40,9 @@ public class EventsApi {
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final Clock clock;
-    private final String merchantId;
 
     public EventsApi(EventRepository events, WebhookDeliveryRepository deliveries, WebhookEndpointRepository endpoints,
-                     DeliveryQueue queue, TransactionTemplate tx, ObjectMapper json, Clock clock,
-                     @Value("${payroute.default-merchant}") String merchantId) {
+                     DeliveryQueue queue, TransactionTemplate tx, ObjectMapper json, Clock clock) {
         this.events = events;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
@@ -52,11 +50,11 @@ public class EventsApi {
         this.tx = tx;
         this.json = json;
         this.clock = clock;
-        this.merchantId = merchantId;
     }
 
     /** {@code ?limit=&type=&charge=&starting_after=evt_...}: newest first. */
     public void list(Exchange exchange) {
+        String merchantId = MerchantAuth.merchantOf(exchange);
         Message in = exchange.getMessage();
         int limit = limit(in.getHeader("limit", String.class));
         String type = in.getHeader("type", String.class);
@@ -108,6 +106,7 @@ public class EventsApi {
      * enabled endpoint subscribed to its type; 202 with the deliveries created.
      */
     public void redeliver(Exchange exchange) {
+        String merchantId = MerchantAuth.merchantOf(exchange);
         StoredEvent event = find(exchange);
         byte[] body = exchange.getMessage().getBody(byte[].class);
         String endpointId = null;
@@ -151,7 +150,7 @@ public class EventsApi {
         if (id == null || !id.matches("^evt_[0-9a-z]{26}$")) {
             throw ProblemException.notFound("event " + (id == null ? "" : id.replaceAll("[^\\w-]", "")));
         }
-        return events.find(merchantId, id).orElseThrow(() -> ProblemException.notFound("event " + id));
+        return events.find(MerchantAuth.merchantOf(exchange), id).orElseThrow(() -> ProblemException.notFound("event " + id));
     }
 
     private ObjectNode render(StoredEvent e) {

@@ -28,6 +28,7 @@ import io.payroute.charge.AttemptResult;
 import io.payroute.charge.ChargeContext;
 import io.payroute.charge.ChargeRequest;
 import io.payroute.charge.ChargeService;
+import io.payroute.merchant.ProviderAccounts;
 import io.payroute.charge.ChargeStatus;
 import io.payroute.charge.Outcome;
 import io.payroute.charge.PaymentMethod;
@@ -61,10 +62,12 @@ public class ProviderCalls {
     private static final Set<String> OUTCOMES = Set.of("SUCCESS", "PENDING", "DECLINED", "NOT_CHARGED", "UNKNOWN");
 
     private final ProviderCatalog catalog;
+    private final ProviderAccounts accounts;
     private final ObjectMapper json;
 
-    public ProviderCalls(ProviderCatalog catalog, ObjectMapper json) {
+    public ProviderCalls(ProviderCatalog catalog, ProviderAccounts accounts, ObjectMapper json) {
         this.catalog = catalog;
+        this.accounts = accounts;
         this.json = json;
     }
 
@@ -160,7 +163,10 @@ public class ProviderCalls {
         if (spec.hasNonNull("query")) {
             m.setHeader(Exchange.HTTP_QUERY, query(spec.get("query")));
         }
-        m.setHeader("Authorization", "Bearer " + config.getSecretKey());
+        ProviderCall call = exchange.getProperty(ProviderCall.PROPERTY, ProviderCall.class);
+        // the merchant's own account at the provider when it has one, else the platform's
+        m.setHeader("Authorization", "Bearer " + accounts.secretKey(call == null ? null : call.merchantId(), provider)
+                .orElse(config.getSecretKey()));
         m.setHeader("Accept", "application/json");
         m.setHeader("X-PayRoute-Request-Id", exchange.getProperty(ChargeFlow.REQUEST_ID, String.class));
         for (Iterator<Map.Entry<String, JsonNode>> it = spec.path("headers").fields(); it.hasNext(); ) {

@@ -71,7 +71,8 @@ public class Reconciliation {
         exchange.setProperty(DUE, due);
         exchange.setProperty("provider", due.provider());
         exchange.setProperty(ProviderCall.PROPERTY,
-                new ProviderCall(due.chargeId(), due.provider(), due.reference(), due.providerReference()));
+                new ProviderCall(due.chargeId(), repository.findCharge(due.chargeId()).orElseThrow().merchantId(), due.provider(),
+                        due.reference(), due.providerReference()));
     }
 
     /** Applies the provider's answer: settle, or ask again later. */

@@ -113,7 +113,7 @@ class IdempotencyApiTest extends ApiTestSupport {
         // the state a crash between taking the key and creating the charge leaves behind
         String key = key();
         String body = chargeBody(12_000, "NGN", Map.of("paystack", "AUTH_success"));
-        String fingerprint = RequestFingerprint.of(parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8)));
+        String fingerprint = RequestFingerprint.of(parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), "merchant_default"));
         Instant lockedAt = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MICROS);
         jdbc.update("""
                 INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_hash, locked_at, expires_at)

@@ -21,7 +21,17 @@ class SealerTest {
     Path dir;
 
     private Sealer sealer(String configuredKey) {
-        return new Sealer(new MasterKey(configuredKey, dir.resolve("master.key")));
+        return sealer(configuredKey, "");
+    }
+
+    private Sealer sealer(String configuredKey, String previousKeys) {
+        return new Sealer(new MasterKey(configuredKey, dir.resolve("master.key"), previousKeys));
+    }
+
+    private static String key(int seed) {
+        byte[] k = new byte[32];
+        k[0] = (byte) seed;
+        return Base64.getEncoder().encodeToString(k);
     }
 
     @Test
@@ -60,5 +70,23 @@ class SealerTest {
         assertThat(sealer("").open(sealed, "ch_1")).as("a restarted service opens what it sealed before")
                 .isEqualTo("kept".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> sealer("dG9vIHNob3J0")).hasMessageContaining("32 bytes");
+    }
+
+    @Test
+    void afterARotationOldValuesStillOpenAndResealingMovesThemToTheNewKey() {
+        Sealer before = sealer(key(1));
+        String old = before.seal("sk_live_merchant".getBytes(StandardCharsets.UTF_8), "provider-account:m:paystack");
+        assertThat(before.isCurrent(old)).isTrue();
+
+        Sealer rotated = sealer(key(2), key(1));
+        assertThat(rotated.isCurrent(old)).as("sealed under the previous key").isFalse();
+        assertThat(rotated.open(old, "provider-account:m:paystack")).isEqualTo("sk_live_merchant".getBytes(StandardCharsets.UTF_8));
+        String resealed = rotated.seal(rotated.open(old, "provider-account:m:paystack"), "provider-account:m:paystack");
+        assertThat(rotated.isCurrent(resealed)).isTrue();
+
+        Sealer oldKeyDropped = sealer(key(2));
+        assertThat(oldKeyDropped.open(resealed, "provider-account:m:paystack")).isEqualTo("sk_live_merchant".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> oldKeyDropped.open(old, "provider-account:m:paystack"))
+                .isInstanceOf(Sealer.SealedValueException.class).hasMessageContaining("previous-master-keys");
     }
 }

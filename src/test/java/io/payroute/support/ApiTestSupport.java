@@ -48,6 +48,8 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class ApiTestSupport {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
+    /** The test profile's bootstrap merchant key (payroute.bootstrap.api-key): merchant_default. */
+    protected static final String MERCHANT_KEY = "sk_test_merchant_default_0000000000";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @LocalServerPort
@@ -122,6 +124,9 @@ public abstract class ApiTestSupport {
         if (!headers.containsKey("Content-Type")) {
             b.header("Content-Type", "application/json");
         }
+        if (!headers.containsKey("Authorization")) {
+            b.header("Authorization", "Bearer " + MERCHANT_KEY);
+        }
         headers.forEach(b::header);
         return send(b.build());
     }
@@ -147,7 +152,7 @@ public abstract class ApiTestSupport {
 
     protected static Response getFrom(int instancePort, String path) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instancePort + path))
-                .timeout(Duration.ofSeconds(30)).GET().build());
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + MERCHANT_KEY).GET().build());
     }
 
     protected static Response send(HttpRequest request) {

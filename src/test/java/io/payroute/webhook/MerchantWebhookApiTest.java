@@ -108,7 +108,8 @@ class MerchantWebhookApiTest extends ApiTestSupport {
     }
 
     private Response send(String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + MERCHANT_KEY);
         if (body != null) {
             b.header("Content-Type", "application/json");
         }

@@ -162,7 +162,8 @@ public class ProviderWebhooks {
         exchange.setProperty(CONFIRM, providers.getProviders().get(provider).getWebhook().isConfirmByStatusQuery());
         if (actionable) {
             StoredAttempt a = attempt.get();
-            exchange.setProperty(ProviderCall.PROPERTY, new ProviderCall(Ids.chargeOfAttemptReference(a.attemptReference()).orElseThrow(),
+            String chargeId = Ids.chargeOfAttemptReference(a.attemptReference()).orElseThrow();
+            exchange.setProperty(ProviderCall.PROPERTY, new ProviderCall(chargeId, charges.findCharge(chargeId).orElseThrow().merchantId(),
                     provider, a.attemptReference(), a.providerReference() != null ? a.providerReference() : event.providerReference()));
             in.setBody(mapped.get("response"));
         }

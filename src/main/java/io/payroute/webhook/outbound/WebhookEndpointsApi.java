@@ -17,11 +17,11 @@ import io.payroute.api.ProblemException;
 import io.payroute.api.ProblemException.FieldError;
 import io.payroute.api.Responses;
 import io.payroute.charge.Ids;
+import io.payroute.merchant.MerchantAuth;
 import io.payroute.webhook.WebhookProperties;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,21 +46,19 @@ public class WebhookEndpointsApi {
     private final WebhookProperties properties;
     private final ObjectMapper json;
     private final Clock clock;
-    private final String merchantId;
 
     public WebhookEndpointsApi(WebhookEndpointRepository endpoints, EndpointSecrets secrets, EndpointAddressPolicy addresses,
-                               WebhookProperties properties, ObjectMapper json, Clock clock,
-                               @Value("${payroute.default-merchant}") String merchantId) {
+                               WebhookProperties properties, ObjectMapper json, Clock clock) {
         this.endpoints = endpoints;
         this.secrets = secrets;
         this.addresses = addresses;
         this.properties = properties;
         this.json = json;
         this.clock = clock;
-        this.merchantId = merchantId;
     }
 
     public void create(Exchange exchange) {
+        String merchantId = MerchantAuth.merchantOf(exchange);
         ObjectNode body = Responses.jsonObject(exchange.getMessage(), json);
         List<FieldError> errors = new ArrayList<>();
         unknownFields(body, CREATE_FIELDS, errors);
@@ -83,7 +81,7 @@ public class WebhookEndpointsApi {
     public void list(Exchange exchange) {
         ObjectNode out = json.createObjectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
-        endpoints.list(merchantId).forEach(e -> data.add(render(e)));
+        endpoints.list(MerchantAuth.merchantOf(exchange)).forEach(e -> data.add(render(e)));
         Responses.json(exchange, 200, out.toString());
     }
 
@@ -111,7 +109,7 @@ public class WebhookEndpointsApi {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        WebhookEndpoint updated = new WebhookEndpoint(current.id(), merchantId, url, description, events, status,
+        WebhookEndpoint updated = new WebhookEndpoint(current.id(), current.merchantId(), url, description, events, status,
                 current.sealedSecret(), current.sealedPreviousSecret(), current.previousSecretExpiresAt(),
                 current.createdAt(), clock.instant());
         save(updated);
@@ -121,7 +119,7 @@ public class WebhookEndpointsApi {
     /** Deletes the endpoint: it receives nothing more; deliveries already made stay visible on their events. */
     public void delete(Exchange exchange) {
         WebhookEndpoint current = find(exchange);
-        save(new WebhookEndpoint(current.id(), merchantId, current.url(), current.description(), current.enabledEvents(),
+        save(new WebhookEndpoint(current.id(), current.merchantId(), current.url(), current.description(), current.enabledEvents(),
                 WebhookEndpoint.DELETED, current.sealedSecret(), null, null, current.createdAt(), clock.instant()));
         Responses.json(exchange, 200, json.createObjectNode().put("id", current.id()).put("object", "webhook_endpoint")
                 .put("deleted", true).toString());
@@ -132,7 +130,7 @@ public class WebhookEndpointsApi {
         WebhookEndpoint current = find(exchange);
         String secret = secrets.generate();
         Instant now = clock.instant();
-        WebhookEndpoint rotated = new WebhookEndpoint(current.id(), merchantId, current.url(), current.description(),
+        WebhookEndpoint rotated = new WebhookEndpoint(current.id(), current.merchantId(), current.url(), current.description(),
                 current.enabledEvents(), current.status(), secrets.seal(current.id(), secret), current.sealedSecret(),
                 now.plus(properties.getRotationOverlap()), current.createdAt(), now);
         save(rotated);
@@ -152,7 +150,7 @@ public class WebhookEndpointsApi {
         if (id == null || !id.matches("^we_[0-9a-z]{26}$")) {
             throw ProblemException.notFound("webhook endpoint " + (id == null ? "" : id.replaceAll("[^\\w-]", "")));
         }
-        return endpoints.find(merchantId, id).orElseThrow(() -> ProblemException.notFound("webhook endpoint " + id));
+        return endpoints.find(MerchantAuth.merchantOf(exchange), id).orElseThrow(() -> ProblemException.notFound("webhook endpoint " + id));
     }
 
     private ObjectNode render(WebhookEndpoint e) {
