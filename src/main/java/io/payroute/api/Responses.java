@@ -29,13 +29,20 @@ public final class Responses {
         out.setBody(body);
     }
 
+    /** The request body as bytes, kept on the message (the HTTP stream can be read only once). */
+    public static byte[] bytes(Message in) {
+        byte[] body = in.getBody(byte[].class);
+        in.setBody(body);
+        return body;
+    }
+
     /**
      * The request's JSON object: 415 unless sent as application/json, 400 naming {@code body} when it is not one
      * JSON object, 413 over 64 KiB.
      */
     public static ObjectNode jsonObject(Message in, ObjectMapper json) {
         ChargeRequestParser.requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
-        byte[] body = in.getBody(byte[].class);
+        byte[] body = bytes(in);
         if (body == null || body.length == 0) {
             throw ProblemException.invalid("body", "a JSON object is required");
         }

@@ -108,7 +108,7 @@ public class EventsApi {
     public void redeliver(Exchange exchange) {
         String merchantId = MerchantAuth.merchantOf(exchange);
         StoredEvent event = find(exchange);
-        byte[] body = exchange.getMessage().getBody(byte[].class);
+        byte[] body = Responses.bytes(exchange.getMessage());
         String endpointId = null;
         if (body != null && body.length > 0) {
             JsonNode requested = Responses.jsonObject(exchange.getMessage(), json).get("endpoint_id");

@@ -130,7 +130,7 @@ public class MerchantsAdminApi {
     /** Another key for the merchant (rotation: create the new one, switch, revoke the old one). */
     public void createKey(Exchange exchange) {
         Merchant m = find(exchange);
-        byte[] raw = exchange.getMessage().getBody(byte[].class);
+        byte[] raw = Responses.bytes(exchange.getMessage());
         String description = null;
         if (raw != null && raw.length > 0) {
             ObjectNode body = Responses.jsonObject(exchange.getMessage(), json);
