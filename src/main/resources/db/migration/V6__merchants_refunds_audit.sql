@@ -64,6 +64,7 @@ CREATE TABLE refunds (
 );
 CREATE INDEX refunds_charge ON refunds (charge_id, created_at);
 CREATE INDEX refunds_due ON refunds (next_check_at);
+CREATE INDEX refunds_provider_reference ON refunds (provider, provider_reference);
 
 -- Append-only audit log of admin actions and state changes: who (API key id, "admin", "system", a broker user),
 -- from where, what. Rows are written in the transaction of what they record (no lock shared by all

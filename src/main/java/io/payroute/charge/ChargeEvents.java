@@ -42,25 +42,42 @@ public class ChargeEvents {
      */
     public ObjectNode record(String type, ChargeRepository.StoredCharge charge, List<ChargeRepository.StoredAttempt> attempts,
                        ChargeStatus from, String dataJson) {
+        ObjectNode rendered = chargeJson.render(charge, attempts);
+        publish(type, charge.id(), charge.merchantId(), "charge", charge.id(), from == null ? null : from.wire(),
+                charge.status().wire(), dataJson, rendered, charge.updatedAt());
+        return rendered;
+    }
+
+    /**
+     * Records a refund's state change (an event of its charge: {@code refund.created}, {@code refund.succeeded},
+     * {@code refund.failed}) with the refund as {@code data.object}; inside the change's transaction.
+     */
+    public void recordRefund(String type, String chargeId, String merchantId, String refundId, String from, String to,
+                             ObjectNode refund, java.time.Instant at) {
+        publish(type, chargeId, merchantId, "refund", refundId, from, to, null, refund, at);
+    }
+
+    private void publish(String type, String chargeId, String merchantId, String objectType, String objectId, String from,
+                         String to, String dataJson, ObjectNode object, java.time.Instant at) {
         String eventId = Ids.event();
         ObjectNode event = json.createObjectNode();
         event.put("id", eventId);
         event.put("object", "event");
         event.put("type", type);
-        event.put("created_at", charge.updatedAt().toString());
-        ObjectNode rendered = chargeJson.render(charge, attempts);
-        event.putObject("data").set("object", rendered);
+        event.put("created_at", at.toString());
+        event.putObject("data").set("object", object);
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("eventId", eventId);
         properties.put("eventType", type);
-        properties.put("chargeId", charge.id());
-        properties.put("merchantId", charge.merchantId());
-        properties.put("status", charge.status().wire());
+        properties.put("chargeId", chargeId);
+        properties.put("merchantId", merchantId);
+        properties.put("status", to);
+        if (!objectId.equals(chargeId)) {
+            properties.put(objectType + "Id", objectId);
+        }
         String payload = event.toString();
-        repository.insertEvent(eventId, charge.id(), type, from, charge.status(), dataJson, payload, charge.updatedAt());
+        repository.insertEvent(eventId, chargeId, type, from, to, dataJson, payload, at);
         outbox.send(destination, payload, properties);
-        audit.record(type, "charge", charge.id(), (from == null ? "" : from.wire() + " -> ") + charge.status().wire()
-                + (dataJson == null ? "" : " " + dataJson));
-        return rendered;
+        audit.record(type, objectType, objectId, (from == null ? "" : from + " -> ") + to + (dataJson == null ? "" : " " + dataJson));
     }
 }

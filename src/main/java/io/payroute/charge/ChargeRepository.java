@@ -147,12 +147,12 @@ public class ChargeRepository {
     }
 
     /** @param payload the event exactly as published and delivered to merchants */
-    public void insertEvent(String eventId, String chargeId, String type, ChargeStatus from, ChargeStatus to,
+    public void insertEvent(String eventId, String chargeId, String type, String from, String to,
                             String dataJson, String payload, Instant now) {
         jdbc.update("""
                 INSERT INTO charge_events (event_id, charge_id, type, from_status, to_status, data, payload, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                eventId, chargeId, type, from == null ? null : from.wire(), to.wire(), dataJson, payload, ts(now));
+                eventId, chargeId, type, from, to, dataJson, payload, ts(now));
     }
 
     /** @param checkAt when reconciliation should look at the attempt if nothing completes it before */

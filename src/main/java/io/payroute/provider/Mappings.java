@@ -57,6 +57,21 @@ public class Mappings {
         apply(exchange, "status-request");
     }
 
+    /** The refund to make → the provider's refund request. */
+    public void refundRequest(Exchange exchange) {
+        apply(exchange, "refund-request");
+    }
+
+    /** The provider's answer to a refund or a refund status query → the canonical outcome. */
+    public void refundResponse(Exchange exchange) {
+        apply(exchange, "refund-response");
+    }
+
+    /** The refund to ask about → the provider's refund status query. */
+    public void refundStatusRequest(Exchange exchange) {
+        apply(exchange, "refund-status-request");
+    }
+
     private void apply(Exchange exchange, String mapping) {
         String provider = exchange.getProperty(ProviderRouter.PROVIDER, String.class);
         exchange.getMessage().setBody(map(provider, mapping, exchange.getMessage().getBody()));

@@ -137,6 +137,11 @@ public class ProviderCalls {
         exchange.getMessage().setBody(in);
     }
 
+    /** Names the call for the response mapping's {@code kind} ({@code charge}, {@code status}, {@code refund}). */
+    public static void callKind(Exchange exchange, String kind) {
+        exchange.setProperty(CALL_KIND, kind);
+    }
+
     /** Canonical input for status-request.jsonata: what PayRoute knows about the unresolved attempt. */
     public void statusQueryInput(@ExchangeProperty(ProviderCall.PROPERTY) ProviderCall call, Exchange exchange) {
         Map<String, Object> in = new LinkedHashMap<>();

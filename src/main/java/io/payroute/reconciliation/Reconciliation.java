@@ -15,6 +15,8 @@ import io.payroute.charge.Outcome;
 import io.payroute.observability.ChargeMetrics;
 import io.payroute.provider.ProviderCall;
 import io.payroute.provider.ProviderCalls;
+import io.payroute.refund.RefundRepository;
+import io.payroute.refund.Refunds;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -39,15 +41,20 @@ public class Reconciliation {
     private final ReconciliationSchedule schedule;
     private final ReconciliationProperties properties;
     private final ChargeMetrics metrics;
+    private final RefundRepository refundRepository;
+    private final Refunds refunds;
     private final Clock clock;
 
     public Reconciliation(ChargeRepository repository, ChargeService charges, ReconciliationSchedule schedule,
-                          ReconciliationProperties properties, ChargeMetrics metrics, Clock clock) {
+                          ReconciliationProperties properties, ChargeMetrics metrics, RefundRepository refundRepository,
+                          Refunds refunds, Clock clock) {
         this.repository = repository;
         this.charges = charges;
         this.schedule = schedule;
         this.properties = properties;
         this.metrics = metrics;
+        this.refundRepository = refundRepository;
+        this.refunds = refunds;
         this.clock = clock;
     }
 
@@ -132,6 +139,38 @@ public class Reconciliation {
             settled++;
         }
         return settled;
+    }
+
+    /** Pending refunds due for a status query that this instance won the claim on. */
+    public List<RefundRepository.StoredRefund> claimDueRefunds() {
+        Instant now = clock.instant();
+        Instant until = now.plus(properties.getClaimTimeout());
+        return refundRepository.findDue(now, properties.getBatchSize()).stream()
+                .filter(r -> refundRepository.claim(r.id(), now, until)).toList();
+    }
+
+    /** Sets up the refund status query for one claimed refund. */
+    public void prepareRefund(RefundRepository.StoredRefund refund, Exchange exchange) {
+        ProviderCalls.resetCallState(exchange);
+        exchange.setProperty(Refunds.PROPERTY, refund);
+    }
+
+    /** Settles the refund from the provider's answer, or asks again later on the schedule. */
+    public void applyRefund(@ExchangeProperty(Refunds.PROPERTY) RefundRepository.StoredRefund refund, Exchange exchange) {
+        AttemptResult answer = exchange.getProperty(ChargeService.ATTEMPT_RESULT, AttemptResult.class);
+        Outcome outcome = answer.outcome();
+        if (outcome == Outcome.SUCCESS || outcome == Outcome.DECLINED) {
+            refunds.apply(refund, answer);
+            metrics.reconciled(refund.provider(), "refund_settled");
+        } else if (schedule.givenUp(refund.createdAt(), clock.instant())) {
+            log.warn("refund {} still pending at {} after {}: no more automatic checks", refund.id(), refund.provider(),
+                    properties.getGiveUpAfter());
+            refundRepository.reschedule(refund.id(), null);
+            metrics.reconciled(refund.provider(), "refund_pending_given_up");
+        } else {
+            refundRepository.reschedule(refund.id(), schedule.after(Outcome.UNKNOWN, refundRepository.checks(refund.id()) + 1, clock.instant()));
+            metrics.reconciled(refund.provider(), "refund_rescheduled");
+        }
     }
 
     /** Leaves the logging context as it found it once an attempt is done. */

@@ -31,6 +31,10 @@ import io.payroute.provider.ProviderCall;
 import io.payroute.provider.ProviderCalls;
 import io.payroute.provider.ProviderProperties;
 import io.payroute.provider.Redaction;
+import io.payroute.refund.RefundRepository;
+import io.payroute.refund.RefundRepository.StoredRefund;
+import io.payroute.refund.RefundStatus;
+import io.payroute.refund.Refunds;
 import io.payroute.routing.ProviderRouter;
 import io.payroute.webhook.signing.WebhookVerifier;
 import org.apache.camel.Exchange;
@@ -59,6 +63,8 @@ public class ProviderWebhooks {
     public static final String ACTIONABLE = "webhookActionable";
     public static final String CONFIRM = "confirmByStatusQuery";
     static final String ATTEMPT = "webhookAttempt";
+    /** The refund a refund event is about (also under Refunds.PROPERTY while it is worked). */
+    public static final String REFUND = "webhookRefund";
     static final String DUPLICATE = "webhookDuplicate";
     /** Message headers on the queued webhook. */
     static final String PROVIDER = "provider";
@@ -71,19 +77,24 @@ public class ProviderWebhooks {
     private final ChargeRepository charges;
     private final ChargeService chargeService;
     private final ProviderWebhookRepository repository;
+    private final RefundRepository refundRepository;
+    private final Refunds refunds;
     private final TransactionTemplate tx;
     private final ChargeMetrics metrics;
     private final ObjectMapper json;
     private final Clock clock;
 
     public ProviderWebhooks(ProviderProperties providers, Mappings mappings, ChargeRepository charges,
-                            ChargeService chargeService, ProviderWebhookRepository repository, TransactionTemplate tx,
+                            ChargeService chargeService, ProviderWebhookRepository repository,
+                            RefundRepository refundRepository, Refunds refunds, TransactionTemplate tx,
                             ChargeMetrics metrics, ObjectMapper json, Clock clock) {
         this.providers = providers;
         this.mappings = mappings;
         this.charges = charges;
         this.chargeService = chargeService;
         this.repository = repository;
+        this.refundRepository = refundRepository;
+        this.refunds = refunds;
         this.tx = tx;
         this.metrics = metrics;
         this.json = json;
@@ -150,17 +161,23 @@ public class ProviderWebhooks {
                 text(mapped, "provider_reference"), mapped.path("amount").canConvertToLong() ? mapped.get("amount").asLong() : null,
                 text(mapped, "currency"), receivedAt == null ? clock.instant() : Instant.ofEpochMilli(receivedAt),
                 Redaction.redactText(new String(raw, StandardCharsets.UTF_8)));
-        Optional<StoredAttempt> attempt = attemptOf(event);
+        boolean isRefund = "refund".equals(event.object());
+        Optional<StoredAttempt> attempt = isRefund ? Optional.empty() : attemptOf(event);
+        Optional<StoredRefund> refund = isRefund ? refundOf(event) : Optional.empty();
         boolean duplicate = repository.exists(provider, event.eventId());
-        boolean actionable = !duplicate && attempt.isPresent() && "charge".equals(event.object());
+        boolean actionable = !duplicate && (isRefund ? refund.isPresent() : attempt.isPresent() && "charge".equals(event.object()));
         ProviderCalls.resetCallState(exchange);
         exchange.setProperty(EVENT, event);
         exchange.setProperty(ATTEMPT, attempt.orElse(null));
+        exchange.setProperty(REFUND, refund.orElse(null));
         exchange.setProperty(DUPLICATE, duplicate);
         exchange.setProperty(ACTIONABLE, actionable);
         exchange.setProperty(ProviderRouter.PROVIDER, provider);
         exchange.setProperty(CONFIRM, providers.getProviders().get(provider).getWebhook().isConfirmByStatusQuery());
-        if (actionable) {
+        if (actionable && isRefund) {
+            exchange.setProperty(Refunds.PROPERTY, refund.get());
+            in.setBody(mapped.get("response"));
+        } else if (actionable) {
             StoredAttempt a = attempt.get();
             String chargeId = Ids.chargeOfAttemptReference(a.attemptReference()).orElseThrow();
             exchange.setProperty(ProviderCall.PROPERTY, new ProviderCall(chargeId, charges.findCharge(chargeId).orElseThrow().merchantId(),
@@ -189,6 +206,16 @@ public class ProviderWebhooks {
         }
     }
 
+    /** By the provider's refund id, or by PayRoute's refund reference when the payload carries it. */
+    private Optional<StoredRefund> refundOf(ProviderEvent event) {
+        Optional<StoredRefund> byProvider = event.providerReference() == null ? Optional.empty()
+                : refundRepository.findByProviderReference(event.provider(), event.providerReference());
+        if (byProvider.isPresent() || event.reference() == null || !event.reference().matches("^rf-[0-9a-z]{26}$")) {
+            return byProvider;
+        }
+        return refundRepository.find(event.reference().replaceFirst("^rf-", "rf_")).filter(r -> r.provider().equals(event.provider()));
+    }
+
     private Optional<StoredAttempt> attemptOf(ProviderEvent event) {
         return Ids.chargeOfAttemptReference(event.reference()).flatMap(chargeId -> charges.findAttempts(chargeId).stream()
                 .filter(a -> a.attemptReference().equals(event.reference()) && a.provider().equals(event.provider()))
@@ -203,13 +230,16 @@ public class ProviderWebhooks {
             return;
         }
         StoredAttempt attempt = exchange.getProperty(ATTEMPT, StoredAttempt.class);
+        StoredRefund refund = exchange.getProperty(REFUND, StoredRefund.class);
         AttemptResult answer = exchange.getProperty(ChargeService.ATTEMPT_RESULT, AttemptResult.class);
         AtomicReference<Decision> outcome = new AtomicReference<>();
         try {
             tx.executeWithoutResult(status -> {
-                Decision d = decide(event, attempt, answer);
+                Decision d = "refund".equals(event.object()) ? decideRefund(event, refund, answer) : decide(event, attempt, answer);
                 repository.insert(event, d.chargeId(), d.status(), d.result(), d.detail(), clock.instant());
-                if (d.result().equals("applied")) {
+                if (d.result().equals("applied") && refund != null) {
+                    refunds.apply(refund, answer);
+                } else if (d.result().equals("applied")) {
                     chargeService.settleFromProvider(d.chargeId(), attempt, answer);
                 }
                 outcome.set(d);
@@ -230,6 +260,27 @@ public class ProviderWebhooks {
     }
 
     private record Decision(String result, String chargeId, String status, String detail) {
+    }
+
+    /** What a refund event means for the refund as it stands now. */
+    private Decision decideRefund(ProviderEvent event, StoredRefund known, AttemptResult answer) {
+        if (known == null) {
+            return new Decision("unmatched", null, null, "no refund at " + event.provider() + " has the id "
+                    + event.providerReference() + (event.reference() == null ? "" : " or reference " + event.reference()));
+        }
+        StoredRefund refund = refundRepository.find(known.id()).orElseThrow();
+        if (answer == null || answer.outcome() == Outcome.UNKNOWN || answer.outcome() == Outcome.PENDING) {
+            return new Decision("no_change", refund.chargeId(), null, "refund " + refund.id() + " not settled by this answer");
+        }
+        RefundStatus reported = answer.outcome() == Outcome.SUCCESS ? RefundStatus.SUCCEEDED : RefundStatus.FAILED;
+        if (refund.status() == reported) {
+            return new Decision("no_change", refund.chargeId(), reported.wire(), "refund " + refund.id() + " is already " + reported.wire());
+        }
+        if (refund.status().isFinal()) {
+            return new Decision("conflict", refund.chargeId(), reported.wire(), "the provider reports refund " + refund.id() + " "
+                    + reported.wire() + " but it is " + refund.status().wire() + "; an operator must reconcile it");
+        }
+        return new Decision("applied", refund.chargeId(), reported.wire(), "refund " + refund.id() + " pending -> " + reported.wire());
     }
 
     /** What the event means for the charge as it stands now (read inside the transaction that applies it). */

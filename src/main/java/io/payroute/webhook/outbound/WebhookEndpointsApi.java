@@ -35,7 +35,7 @@ public class WebhookEndpointsApi {
 
     /** The event types an endpoint may subscribe to; {@code *} and {@code charge.*} cover them all / a family. */
     public static final List<String> EVENT_TYPES = List.of("charge.created", "charge.pending", "charge.requires_action",
-            "charge.succeeded", "charge.failed");
+            "charge.succeeded", "charge.failed", "refund.created", "refund.succeeded", "refund.failed");
     private static final Set<String> CREATE_FIELDS = Set.of("url", "enabled_events", "description");
     private static final Set<String> UPDATE_FIELDS = Set.of("url", "enabled_events", "description", "disabled");
     private static final Logger log = LoggerFactory.getLogger(WebhookEndpointsApi.class);
