@@ -6,11 +6,12 @@ package io.payroute.simulator;
  * @param latencyMs       base delay before every response
  * @param latencyJitterMs uniform extra delay 0..jitter added to the base
  * @param declineRate     probability (0..1) that an unmarked charge is declined (recorded as failed)
- * @param errorRate       probability (0..1) that an unmarked charge gets a 503 (nothing recorded)
+ * @param errorRate       probability (0..1) that an unmarked charge or refund gets a 503 (nothing recorded)
  * @param timeoutDelayMs  how late the response to a {@code timeout}-marked charge is sent
  * @param pendingSettleMs after how long a charge recorded {@code pending} settles by itself (succeeded, or failed
  *                        with probability {@code declineRate}), as a provider later would; 0 = never (settle it
- *                        through the control API)
+ *                        through the control API). A pending refund settles after it too; one the provider processes
+ *                        by itself (Paystack's queue, {@code refund_fail}) also when it is 0, right away
  */
 public record Behaviour(long latencyMs, long latencyJitterMs, double declineRate, double errorRate, long timeoutDelayMs,
                         long pendingSettleMs) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-/** What the shared engine offers a provider dialect: the common charge flow and ledger look-ups. */
+/** What the shared engine offers a provider dialect: the common charge and refund flows and ledger look-ups. */
 interface ChargeDesk {
 
     /**
@@ -18,4 +18,12 @@ interface ChargeDesk {
     Optional<ChargeRecord> byReference(String reference);
 
     List<ChargeRecord> find(Predicate<ChargeRecord> filter);
+
+    /**
+     * Runs the common refund flow (outcome choice, the atomic "succeeded charge, never more than charged" check and
+     * record, auto-settling, webhooks) and renders the result through the dialect.
+     */
+    SimResponse refund(RefundAttempt attempt);
+
+    Optional<RefundRecord> refundById(String id);
 }

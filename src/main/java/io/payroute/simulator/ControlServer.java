@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 
 /**
  * The control API (own port, JSON, errors as application/problem+json):
@@ -26,6 +28,7 @@ import java.util.concurrent.Executor;
  * GET    /sim/{provider}/ledger      {"provider", "entries": [...]}   (?reference= filter)
  * DELETE /sim/{provider}/ledger      204
  * POST   /sim/{provider}/settle      {"reference", "status": "succeeded"|"failed"} → the settled entry (404 if none pending)
+ * POST   /sim/{provider}/refunds/settle   {"id", "status": "succeeded"|"failed"} → the settled refund (404 if none pending)
  * GET    /sim/{provider}/mode        {"provider", "mode"}
  * PUT    /sim/{provider}/mode        {"mode": "normal|refuse|unavailable|hang"}
  * GET    /sim/{provider}/behaviour   behaviour
@@ -90,7 +93,7 @@ final class ControlServer {
             return SimResponse.json(200, overview());
         }
         String[] parts = path.split("/");
-        // ["", "sim", provider, resource] or ["", "sim", provider, "webhooks", "deliveries"]
+        // ["", "sim", provider, resource] or ["", "sim", provider, "webhooks", "deliveries" | "refunds", "settle"]
         if (parts.length < 4 || parts.length > 5 || !parts[1].equals("sim")) {
             throw new Problem(404, "Not Found", "No control resource at " + path, null);
         }
@@ -113,21 +116,10 @@ final class ControlServer {
                 String reference = SimRequest.parseQuery(uri.getRawQuery()).get("reference");
                 p.ledger(reference).forEach(e -> entries.add(Json.ledgerEntry(e)));
                 return SimResponse.json(200, ledger);
-            case "settle": {
-                requireMethod(method, "POST");
-                JsonNode request = object(body);
-                String ref = request.path("reference").asText(null);
-                String status = request.path("status").asText("");
-                if (ref == null || ref.isBlank()) {
-                    throw new Problem(400, "Bad Request", "reference is required", "reference");
-                }
-                if (!status.equals(LedgerEntry.SUCCEEDED) && !status.equals(LedgerEntry.FAILED)) {
-                    throw new Problem(400, "Bad Request", "status must be succeeded or failed", "status");
-                }
-                return p.settle(ref, status.equals(LedgerEntry.SUCCEEDED))
-                        .map(e -> SimResponse.json(200, Json.ledgerEntry(e)))
-                        .orElseThrow(() -> new Problem(404, "Not Found", "No pending charge with reference " + ref, "reference"));
-            }
+            case "settle":
+                return settle(method, body, "charge", "reference", (ref, ok) -> p.settle(ref, ok).map(Json::ledgerEntry));
+            case "refunds/settle":
+                return settle(method, body, "refund", "id", (id, ok) -> p.settleRefund(id, ok).map(Json::refund));
             case "mode":
                 if (method.equals("PUT")) {
                     JsonNode mode = object(body).get("mode");
@@ -273,6 +265,37 @@ final class ControlServer {
             fields.add(f);
         }
         return fields;
+    }
+
+    /**
+     * {@code POST {"<keyField>": ..., "status": "succeeded"|"failed"}}: settles the pending {@code what} with that key
+     * and answers it, or 404 naming {@code keyField} when nothing pending has it.
+     */
+    private static SimResponse settle(String method, byte[] body, String what, String keyField,
+                                      BiFunction<String, Boolean, Optional<ObjectNode>> settle) {
+        requireMethod(method, "POST");
+        JsonNode request = object(body);
+        String key = requiredText(request, keyField);
+        return settle.apply(key, settlesSucceeded(request))
+                .map(settled -> SimResponse.json(200, settled))
+                .orElseThrow(() -> new Problem(404, "Not Found", "No pending " + what + " with " + keyField + " " + key, keyField));
+    }
+
+    private static String requiredText(JsonNode request, String field) {
+        JsonNode v = request.get(field);
+        if (v == null || !v.isValueNode() || v.isNull() || v.asText().isBlank()) {
+            throw new Problem(400, "Bad Request", field + " is required", field);
+        }
+        return v.asText();
+    }
+
+    /** A settle request's {@code status}: true for succeeded, false for failed. */
+    private static boolean settlesSucceeded(JsonNode request) {
+        String status = request.path("status").asText("");
+        if (!status.equals(LedgerEntry.SUCCEEDED) && !status.equals(LedgerEntry.FAILED)) {
+            throw new Problem(400, "Bad Request", "status must be succeeded or failed", "status");
+        }
+        return status.equals(LedgerEntry.SUCCEEDED);
     }
 
     private static ObjectNode object(byte[] body) {

@@ -13,12 +13,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * Flutterwave v3: JSON under /v3, amounts in MAJOR units, envelope
  * {@code {"status": "success"|"error", "message", "data"}} with transaction status successful|pending|failed.
  * A decline is a 400 error envelope whose data is the failed transaction (status failed, processor_response).
+ * A refund is {@code completed} at once (pending|completed|failed).
  */
 final class FlutterwaveDialect implements ProviderDialect {
     private static final String TX_PREFIX = "/v3/transactions/";
+    private static final String REFUND_PREFIX = "/v3/refunds/";
     private static final String NOT_FOUND = "No transaction was found for this id";
+    /** The simulated merchant's account, and the wallet refunds are paid from. */
+    private static final long ACCOUNT_ID = 1;
+    private static final long WALLET_ID = 2;
 
     private final AtomicLong ids = new AtomicLong(7_000_000L);
+    private final AtomicLong refundIds = new AtomicLong(8_600L);
 
     @Override
     public String name() {
@@ -37,11 +43,43 @@ final class FlutterwaveDialect implements ProviderDialect {
             }
             return verified(desk.byReference(txRef));
         }
-        if (req.method().equals("GET") && req.path().startsWith(TX_PREFIX) && req.path().endsWith("/verify")) {
-            String id = req.path().substring(TX_PREFIX.length(), req.path().length() - "/verify".length());
-            return verified(desk.byId(id));
+        String verifyId = transactionId(req, "GET", "/verify");
+        if (verifyId != null) {
+            return verified(desk.byId(verifyId));
+        }
+        String refundId = transactionId(req, "POST", "/refund");
+        if (refundId != null) {
+            return refund(req, desk.byId(refundId), desk);
+        }
+        if (req.method().equals("GET") && req.path().startsWith(REFUND_PREFIX)) {
+            return desk.refundById(req.path().substring(REFUND_PREFIX.length()))
+                    .map(r -> SimResponse.json(200, envelope("success", "Refund fetched", refundData(r))))
+                    .orElseGet(() -> error(ErrorKind.NOT_FOUND, "No refund was found for this id", null));
         }
         return error(ErrorKind.NOT_FOUND, "Cannot " + req.method() + " " + req.path(), null);
+    }
+
+    /** The {id} of {@code /v3/transactions/{id}<suffix>} when the request is that, else null. */
+    private static String transactionId(SimRequest req, String method, String suffix) {
+        String path = req.path();
+        if (!req.method().equals(method) || !path.startsWith(TX_PREFIX) || !path.endsWith(suffix)
+                || path.length() <= TX_PREFIX.length() + suffix.length()) {
+            return null;
+        }
+        return path.substring(TX_PREFIX.length(), path.length() - suffix.length());
+    }
+
+    /** {@code amount} in MAJOR units, optional (all that is left); an empty body is allowed. */
+    private SimResponse refund(SimRequest req, Optional<ChargeRecord> charge, ChargeDesk desk) {
+        if (charge.isEmpty()) {
+            return error(ErrorKind.BAD_REQUEST, NOT_FOUND, null);
+        }
+        ObjectNode body = req.body().length == 0 ? Json.object() : req.jsonObject();
+        Long amount = body.hasNonNull("amount")
+                ? Fields.majorToMinor(body.get("amount"), "amount", charge.get().entry().currency()) : null;
+        String comments = Fields.text(body, "comments");
+        return desk.refund(new RefundAttempt(String.valueOf(refundIds.incrementAndGet()), charge.get(), amount,
+                comments == null ? Map.of() : Map.of("comments", comments)));
     }
 
     private SimResponse verified(Optional<ChargeRecord> record) {
@@ -128,6 +166,33 @@ final class FlutterwaveDialect implements ProviderDialect {
         return Optional.of(WebhookEvent.of("charge.completed", event));
     }
 
+    @Override
+    public RefundOutcome usualRefund() {
+        return RefundOutcome.SUCCEEDED;
+    }
+
+    @Override
+    public SimResponse renderRefund(RefundRecord refund) {
+        return SimResponse.json(200, envelope("success", "Transaction refund initiated", refundData(refund)));
+    }
+
+    @Override
+    public SimResponse refundRefused(RefundRefused refusal) {
+        String currency = refusal.charge.entry().currency();
+        return error(ErrorKind.BAD_REQUEST, switch (refusal.reason) {
+            case FULLY_REFUNDED -> "Transaction has already been fully refunded";
+            case AMOUNT_TOO_LARGE -> "Refund amount cannot be greater than the amount left to refund: "
+                    + Fields.minorToMajor(refusal.refundable, currency).toPlainString() + " " + currency;
+            case NOT_SUCCEEDED -> "Only successful transactions can be refunded";
+        }, "amount");
+    }
+
+    /** None: the v3 documentation shows no refund webhook (only charge.completed); refunds are read with GET /v3/refunds/{id}. */
+    @Override
+    public Optional<WebhookEvent> refundWebhook(RefundRecord refund) {
+        return Optional.empty();
+    }
+
     /** No signature: v3 sends the merchant's secret hash as is, for a plain (constant-time) comparison. */
     @Override
     public Map<String, String> webhookSignature(byte[] body, String secret, Instant now) {
@@ -166,7 +231,7 @@ final class FlutterwaveDialect implements ProviderDialect {
         });
         d.put("payment_type", "card");
         d.put("created_at", created);
-        d.put("account_id", 1);
+        d.put("account_id", ACCOUNT_ID);
         ObjectNode customer = d.putObject("customer");
         customer.put("id", Long.parseLong(e.id()) % 1_000_000L);
         customer.putNull("phone_number");
@@ -182,6 +247,27 @@ final class FlutterwaveDialect implements ProviderDialect {
         card.put("expiry", "12/30");
         card.put("token", r.token());
         d.set("meta", Json.toNode(e.metadata()));
+        return d;
+    }
+
+    /** A refund as the refund endpoints return it; {@code amount_refunded} in MAJOR units. */
+    private static ObjectNode refundData(RefundRecord r) {
+        RefundEntry refund = r.refund();
+        ObjectNode d = Json.object();
+        d.put("id", Long.parseLong(refund.id()));
+        d.put("account_id", ACCOUNT_ID);
+        d.put("tx_id", Long.parseLong(r.charge().entry().id()));
+        d.put("flw_ref", "URF_" + refund.createdAt().toEpochMilli() + "_" + refund.id());
+        d.put("wallet_id", WALLET_ID);
+        d.put("amount_refunded", Fields.minorToMajor(refund.amount(), r.charge().entry().currency()));
+        d.put("status", switch (refund.status()) {
+            case LedgerEntry.SUCCEEDED -> "completed";
+            case LedgerEntry.FAILED -> "failed";
+            default -> "pending";
+        });
+        d.put("destination", "payment_source");
+        d.putObject("meta").put("source", "availablebalance");
+        d.put("created_at", Json.iso(refund.createdAt()));
         return d;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -67,6 +68,19 @@ final class Json {
         }
         n.set("metadata", toNode(e.metadata()));
         n.put("created_at", iso(e.createdAt()));
+        n.put("refunded_amount", e.refundedAmount());
+        ArrayNode refunds = n.putArray("refunds");
+        e.refunds().forEach(r -> refunds.add(refund(r)));
+        return n;
+    }
+
+    static ObjectNode refund(RefundEntry r) {
+        ObjectNode n = object();
+        n.put("id", r.id());
+        n.put("amount", r.amount());
+        n.put("status", r.status());
+        n.put("created_at", iso(r.createdAt()));
+        n.put("updated_at", iso(r.updatedAt()));
         return n;
     }
 

@@ -1,13 +1,14 @@
 package io.payroute.simulator;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * Chooses the outcome of a charge: deterministic by token marker or test card, otherwise statistical.
- * One instance per provider so a seed gives each provider its own reproducible stream.
+ * Chooses the outcome of a charge, and of a refund of it: deterministic by token marker or test card, otherwise
+ * statistical. One instance per provider so a seed gives each provider its own reproducible stream.
  */
 final class OutcomePicker {
 
@@ -34,6 +35,15 @@ final class OutcomePicker {
         MARKERS = java.util.Collections.unmodifiableMap(m);
     }
 
+    /**
+     * Token markers for the refunds of a charge, in match order. They are taken out of the token before the charge
+     * markers are matched: "refund_pending" must not make the charge itself pending.
+     */
+    static final List<Map.Entry<String, RefundOutcome>> REFUND_MARKERS = List.of(
+            Map.entry("refund_ratelimited", RefundOutcome.RATE_LIMITED),
+            Map.entry("refund_pending", RefundOutcome.PENDING),
+            Map.entry("refund_fail", RefundOutcome.FAILING));
+
     private final Random random;
 
     OutcomePicker(Random random) {
@@ -50,12 +60,40 @@ final class OutcomePicker {
             return null;
         }
         String t = token.toLowerCase(Locale.ROOT);
-        for (Map.Entry<String, Outcome> e : MARKERS.entrySet()) {
-            if (t.contains(e.getKey())) {
+        for (Map.Entry<String, RefundOutcome> refundMarker : REFUND_MARKERS) {
+            t = t.replace(refundMarker.getKey(), "");
+        }
+        return marked(t, MARKERS.entrySet());
+    }
+
+    static RefundOutcome refundByToken(String token) {
+        return token == null ? null : marked(token.toLowerCase(Locale.ROOT), REFUND_MARKERS);
+    }
+
+    /** The value of the first marker the lower-cased token contains, or null. */
+    private static <T> T marked(String token, Iterable<Map.Entry<String, T>> markers) {
+        for (Map.Entry<String, T> e : markers) {
+            if (token.contains(e.getKey())) {
                 return e.getValue();
             }
         }
         return null;
+    }
+
+    /** How refunds of the charge {@code attempt} records will go, if a marker or test card decides it; else null. */
+    static RefundOutcome refundPlan(ChargeAttempt attempt) {
+        return attempt.card() != null ? TestCards.REFUNDS.get(attempt.card().number()) : refundByToken(attempt.token());
+    }
+
+    /**
+     * A refund's outcome: the charge's plan if it has one, else a 503 with probability error_rate, else the
+     * provider's {@code usual}.
+     */
+    RefundOutcome pickRefund(ChargeRecord charge, Behaviour b, RefundOutcome usual) {
+        if (charge.refundOutcome() != null) {
+            return charge.refundOutcome();
+        }
+        return b.errorRate() > 0 && random.nextDouble() < b.errorRate() ? RefundOutcome.UNAVAILABLE : usual;
     }
 
     static Outcome byCard(String number) {

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One provider's wire format: routes, request parsing into {@link ChargeAttempt}s, and rendering of
- * outcomes and errors in the provider's own envelopes. Everything else lives in the shared engine.
+ * One provider's wire format: routes, request parsing into {@link ChargeAttempt}s and {@link RefundAttempt}s, and
+ * rendering of outcomes and errors in the provider's own envelopes. Everything else lives in the shared engine.
  */
 interface ProviderDialect {
 
@@ -35,6 +35,21 @@ interface ProviderDialect {
      * webhook for that outcome.
      */
     Optional<WebhookEvent> webhook(ChargeRecord record);
+
+    /** How this provider's refunds go when no marker or test card decides: final at once, or queued. */
+    RefundOutcome usualRefund();
+
+    /** A recorded refund (pending, succeeded or failed) as the refund endpoint answers its creation. */
+    SimResponse renderRefund(RefundRecord refund);
+
+    /** A refund the engine refused (charge not succeeded, fully refunded, amount over what is left), in the provider's words. */
+    SimResponse refundRefused(RefundRefused refusal);
+
+    /**
+     * The provider's webhook announcing that a refund's status is final ({@code succeeded} or {@code failed}); empty
+     * when the provider sends no webhook for refunds.
+     */
+    Optional<WebhookEvent> refundWebhook(RefundRecord refund);
 
     /**
      * The header(s) by which the merchant authenticates one delivery attempt of a webhook {@code body} (the exact

@@ -25,11 +25,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
  * The shared engine behind one provider: listener lifecycle, runtime mode, latency scheduling, auth,
- * outcome choice, ledger, auto-settling and webhooks. The provider-specific wire format (including the webhook
+ * outcome choice, ledger, refunds, auto-settling and webhooks. The provider-specific wire format (including the webhook
  * body and its signature) is delegated to a {@link ProviderDialect}.
  */
 final class ProviderSimulator implements ChargeDesk {
@@ -304,7 +305,8 @@ final class ProviderSimulator implements ChargeDesk {
         LedgerEntry entry = new LedgerEntry(attempt.id(), attempt.reference(), attempt.amountMinor(),
                 attempt.currency(), outcome.recordedAs, attempt.paymentMethod(),
                 java.util.Collections.unmodifiableMap(attempt.metadata()), Instant.now());
-        ChargeRecord record = new ChargeRecord(entry, outcome, attempt.token(), attempt.email());
+        ChargeRecord record = new ChargeRecord(entry, outcome, attempt.token(), attempt.email(),
+                OutcomePicker.refundPlan(attempt));
         if (!ledger.add(record, attempt.uniqueReference())) {
             return dialect.duplicate(attempt); // lost a race with a concurrent duplicate
         }
@@ -338,11 +340,67 @@ final class ProviderSimulator implements ChargeDesk {
         return LedgerEntry.SUCCEEDED.equals(e.status()) || LedgerEntry.FAILED.equals(e.status());
     }
 
-    /**
-     * Sends the dialect's webhook for a charge whose outcome is now final, if the webhook settings ask for it.
-     * Rendering and delivery happen on a worker, never on the thread answering the charge or control request.
-     */
+    // ---- ChargeDesk: the one refund flow shared by every dialect ----
+
+    @Override
+    public SimResponse refund(RefundAttempt attempt) {
+        if (attempt.amountMinor() != null && attempt.amountMinor() <= 0) {
+            throw SimException.badRequest("amount must be greater than 0", "amount");
+        }
+        Behaviour b = behaviour;
+        RefundOutcome outcome = picker.pickRefund(attempt.charge(), b, dialect.usualRefund());
+        if (!outcome.isRecorded()) {
+            return dialect.error(outcome.error, null, null);
+        }
+        RefundRecord recorded;
+        try {
+            Instant now = Instant.now();
+            recorded = ledger.refund(attempt.charge().entry().id(), attempt.amountMinor(),
+                    amount -> new RefundEntry(attempt.id(), amount, outcome.recordedAs, attempt.details(), now, now));
+        } catch (RefundRefused refused) {
+            return dialect.refundRefused(refused);
+        }
+        SimResponse response = dialect.renderRefund(recorded);
+        if (outcome.settlesAs == null) {
+            announce(recorded, false);
+        } else if (outcome.settlesUnprompted || b.pendingSettleMs() > 0) {
+            later(timer, workers, b.pendingSettleMs(),
+                    () -> refundSettled(ledger.settleRefund(attempt.id(), outcome.settlesAs)), () -> { });
+        }
+        return response;
+    }
+
+    /** The provider's asynchronous outcome of a pending refund: it succeeds or fails. */
+    Optional<RefundEntry> settleRefund(String refundId, boolean succeeded) {
+        return refundSettled(ledger.settleRefund(refundId, succeeded ? LedgerEntry.SUCCEEDED : LedgerEntry.FAILED));
+    }
+
+    private Optional<RefundEntry> refundSettled(Optional<RefundRecord> record) {
+        record.ifPresent(r -> announce(r, true));
+        return record.map(RefundRecord::refund);
+    }
+
+    @Override
+    public Optional<RefundRecord> refundById(String id) {
+        return ledger.refundById(id);
+    }
+
+    // ---- webhooks ----
+
     private void announce(ChargeRecord record, boolean afterAnswer) {
+        announce(afterAnswer, record.entry().reference(), () -> dialect.webhook(record));
+    }
+
+    private void announce(RefundRecord record, boolean afterAnswer) {
+        announce(afterAnswer, record.charge().entry().reference(), () -> dialect.refundWebhook(record));
+    }
+
+    /**
+     * Sends the dialect's webhook for a charge or refund whose outcome is now final (under the charge's
+     * {@code reference}), if the webhook settings ask for it. Rendering and delivery happen on a worker, never on
+     * the thread answering the API or control request.
+     */
+    private void announce(boolean afterAnswer, String reference, Supplier<Optional<WebhookEvent>> render) {
         WebhookSettings w = webhooks;
         if (!w.sends(afterAnswer)) {
             return;
@@ -350,9 +408,9 @@ final class ProviderSimulator implements ChargeDesk {
         try {
             workers.execute(() -> {
                 try {
-                    dialect.webhook(record).ifPresent(e -> webhookSender.send(w.url(), record.entry().reference(), e));
+                    render.get().ifPresent(e -> webhookSender.send(w.url(), reference, e));
                 } catch (RuntimeException e) {
-                    log.warn("{} simulator: cannot send the webhook for {}", name(), record.entry().reference(), e);
+                    log.warn("{} simulator: cannot send the webhook for {}", name(), reference, e);
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -90,7 +90,7 @@ public class SimulatorProperties {
         private double declineRate;
         private double errorRate;
         private long timeoutDelayMs;
-        /** A pending charge settles by itself after this long; 0 = never. */
+        /** A pending charge or refund settles by itself after this long; 0 = never (but see {@link Behaviour}). */
         private long pendingSettleMs;
         /** Where webhooks go; unset = none, or (in the service) the service's own /v1/webhooks/{provider}. */
         private URI webhookUrl;

@@ -111,7 +111,7 @@ public final class Simulators implements AutoCloseable {
         return PROVIDERS;
     }
 
-    /** Every recorded charge of a provider, oldest first. */
+    /** Every recorded charge of a provider (with its refunds), oldest first. */
     public List<LedgerEntry> ledger(String provider) {
         return provider(provider).ledger(null);
     }
@@ -134,6 +134,14 @@ public final class Simulators implements AutoCloseable {
      */
     public Optional<LedgerEntry> settle(String provider, String reference, boolean succeeded) {
         return provider(provider).settle(reference, succeeded);
+    }
+
+    /**
+     * Settles a pending refund as the provider later would ("succeeded" or "failed"); its fetch endpoint answers with
+     * the new status from then on, and its webhook is sent.
+     */
+    public Optional<RefundEntry> settleRefund(String provider, String refundId, boolean succeeded) {
+        return provider(provider).settleRefund(refundId, succeeded);
     }
 
     public void clearLedger(String provider) {

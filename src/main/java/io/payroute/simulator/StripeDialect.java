@@ -3,13 +3,16 @@ package io.payroute.simulator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,16 +20,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Stripe: form-encoded requests under /v1, JSON responses, integer minor amounts, lower-case currency.
- * A decline is a 402 card_error whose payment_intent is left in requires_payment_method. Honours
- * {@code Idempotency-Key} like Stripe: replay the first result for the same parameters, idempotency_error otherwise.
+ * A decline is a 402 card_error whose payment_intent is left in requires_payment_method. A card refund is
+ * {@code succeeded} at once (pending|succeeded|failed). Honours {@code Idempotency-Key} on both creating calls like
+ * Stripe: replay the first result for the same endpoint and parameters, idempotency_error otherwise.
  */
 final class StripeDialect implements ProviderDialect {
     private static final String PI_PATH = "/v1/payment_intents";
+    private static final String REFUNDS_PATH = "/v1/refunds";
+    private static final List<String> REFUND_REASONS = List.of("duplicate", "fraudulent", "requested_by_customer");
     private static final String REFERENCE_KEY = "payroute_reference";
     /** The API version of the spec the simulator follows; events say which version rendered their data. */
     static final String API_VERSION = "2020-08-27";
@@ -40,7 +47,7 @@ final class StripeDialect implements ProviderDialect {
     private final ConcurrentLinkedQueue<String> idempotencyOrder = new ConcurrentLinkedQueue<>();
 
     /** First result for an idempotency key; {@code response} null while the first request is in flight. */
-    private record Stored(Map<String, Object> params, SimResponse response) {
+    private record Stored(String path, Map<String, Object> params, SimResponse response) {
     }
 
     @Override
@@ -72,34 +79,70 @@ final class StripeDialect implements ProviderDialect {
         if (req.is("GET", PI_PATH + "/search")) {
             return search(req, desk);
         }
-        if (req.method().equals("GET") && req.path().startsWith(PI_PATH + "/")) {
-            String id = req.path().substring(PI_PATH.length() + 1);
-            return desk.byId(id)
-                    .map(r -> SimResponse.json(200, paymentIntent(r)))
-                    .orElseGet(() -> SimResponse.json(404, error("invalid_request_error", "resource_missing",
-                            "No such payment_intent: '" + id + "'", "intent")));
+        String intentId = retrieved(req, PI_PATH);
+        if (intentId != null) {
+            return desk.byId(intentId).map(r -> SimResponse.json(200, paymentIntent(r)))
+                    .orElseGet(() -> missing("payment_intent", intentId, "intent"));
+        }
+        if (req.is("POST", REFUNDS_PATH)) {
+            return createRefund(req, desk);
+        }
+        String refundId = retrieved(req, REFUNDS_PATH);
+        if (refundId != null) {
+            return desk.refundById(refundId).map(r -> SimResponse.json(200, refund(r)))
+                    .orElseGet(() -> missing("refund", refundId, "id"));
         }
         return error(ErrorKind.NOT_FOUND, "Unrecognized request URL (" + req.method() + ": " + req.path() + ").", null);
+    }
+
+    /** The {id} of {@code GET <collection>/{id}} when the request is that, else null. */
+    private static String retrieved(SimRequest req, String collection) {
+        return req.method().equals("GET") && req.path().startsWith(collection + "/")
+                ? req.path().substring(collection.length() + 1) : null;
+    }
+
+    /** Stripe's 404 for an unknown object id. */
+    private static SimResponse missing(String object, String id, String param) {
+        return SimResponse.json(404, error("invalid_request_error", "resource_missing",
+                "No such " + object + ": '" + id + "'", param));
     }
 
     // ---- create + idempotency ----
 
     private SimResponse create(SimRequest req, ChargeDesk desk) {
+        Map<String, Object> params = formParams(req);
+        ChargeAttempt attempt = attempt(params);
+        return idempotent(req, params, () -> desk.charge(attempt));
+    }
+
+    private static Map<String, Object> formParams(SimRequest req) {
         String contentType = req.header("Content-Type");
         if (contentType != null && contentType.toLowerCase().contains("json")) {
             throw SimException.badRequest("Invalid request: Stripe expects application/x-www-form-urlencoded parameters", null);
         }
-        Map<String, Object> params = FormCodec.decode(new String(req.body(), StandardCharsets.UTF_8));
-        ChargeAttempt attempt = attempt(params);
+        return FormCodec.decode(new String(req.body(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs {@code call} at most once per {@code Idempotency-Key}: a repeat with the same endpoint and parameters
+     * gets the first result replayed. Requests that failed validation never get here, so their results are not kept.
+     */
+    private SimResponse idempotent(SimRequest req, Map<String, Object> params, Supplier<SimResponse> call) {
         String key = req.header("Idempotency-Key");
         if (key == null) {
-            return desk.charge(attempt);
+            return call.get();
         }
         if (key.length() > 255) {
             throw SimException.badRequest("Idempotency-Key must be at most 255 characters", null);
         }
-        Stored previous = idempotency.putIfAbsent(key, new Stored(params, null));
+        Stored previous = idempotency.putIfAbsent(key, new Stored(req.path(), params, null));
         if (previous != null) {
+            if (!previous.path().equals(req.path())) {
+                return SimResponse.json(400, error("idempotency_error", null,
+                        "Keys for idempotent requests can only be used for the same endpoint they were first used for ('"
+                                + req.path() + "' vs '" + previous.path() + "'). Try using a key other than '" + key
+                                + "' if you meant to execute a different request.", null));
+            }
             if (!previous.params().equals(params)) {
                 return SimResponse.json(400, error("idempotency_error", null,
                         "Keys for idempotent requests can only be used with the same parameters they were first used with. "
@@ -115,7 +158,7 @@ final class StripeDialect implements ProviderDialect {
         }
         SimResponse response;
         try {
-            response = desk.charge(attempt).withHeader("Idempotency-Key", key);
+            response = call.get().withHeader("Idempotency-Key", key);
         } catch (RuntimeException e) {
             idempotency.remove(key);
             throw e;
@@ -124,7 +167,7 @@ final class StripeDialect implements ProviderDialect {
         if (response.status() == 429 || response.status() == 503) {
             idempotency.remove(key);
         } else {
-            idempotency.put(key, new Stored(params, response));
+            idempotency.put(key, new Stored(req.path(), params, response));
             idempotencyOrder.add(key);
             while (idempotency.size() > MAX_IDEMPOTENCY_KEYS) {
                 String oldest = idempotencyOrder.poll();
@@ -143,18 +186,13 @@ final class StripeDialect implements ProviderDialect {
         idempotencyOrder.clear();
     }
 
-    @SuppressWarnings("unchecked")
     private ChargeAttempt attempt(Map<String, Object> p) {
         long amount = Fields.minorAmount(Json.toNode(required(p, "amount")), "amount");
         String currency = Fields.currency(required(p, "currency").toString(), "currency");
         if (!"true".equals(p.get("confirm"))) {
             throw SimException.badRequest("This simulator only supports creating and confirming in one call: send confirm=true", "confirm");
         }
-        Object metaObj = p.getOrDefault("metadata", Map.of());
-        if (!(metaObj instanceof Map)) {
-            throw SimException.badRequest("Invalid object", "metadata");
-        }
-        Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) metaObj);
+        Map<String, Object> metadata = metadata(p);
         String token = null;
         ChargeAttempt.Card card = null;
         Object pm = p.get("payment_method");
@@ -180,6 +218,57 @@ final class StripeDialect implements ProviderDialect {
         String reference = ref instanceof String s && !s.isBlank() ? s : id;
         String email = p.get("receipt_email") instanceof String s ? s : null;
         return new ChargeAttempt(id, reference, false, amount, currency, token, card, email, metadata);
+    }
+
+    /** {@code metadata[k]=v} as a map; an empty {@code metadata=} means none. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> metadata(Map<String, Object> p) {
+        Object metaObj = p.getOrDefault("metadata", Map.of());
+        if ("".equals(metaObj)) {
+            return new LinkedHashMap<>();
+        }
+        if (!(metaObj instanceof Map)) {
+            throw SimException.badRequest("Invalid object", "metadata");
+        }
+        return new LinkedHashMap<>((Map<String, Object>) metaObj);
+    }
+
+    // ---- refunds ----
+
+    /** {@code payment_intent} or {@code charge}; {@code amount} (all that is left if absent), {@code reason}, {@code metadata[]}. */
+    private SimResponse createRefund(SimRequest req, ChargeDesk desk) {
+        Map<String, Object> params = formParams(req);
+        String intentId = optionalText(params, "payment_intent");
+        String chargeId = optionalText(params, "charge");
+        if (intentId == null && chargeId == null) {
+            throw SimException.badRequest("One of the following params should be provided for this request: payment_intent or charge.",
+                    "payment_intent");
+        }
+        // a charge id shares its suffix with its intent's id (see chargeId)
+        String byCharge = chargeId == null ? null : chargeId.startsWith("ch_") ? "pi_" + chargeId.substring(3) : "";
+        if (intentId != null && byCharge != null && !intentId.equals(byCharge)) {
+            throw SimException.badRequest("Charge " + chargeId + " does not belong to PaymentIntent " + intentId + ".", "charge");
+        }
+        Optional<ChargeRecord> charge = desk.byId(intentId != null ? intentId : byCharge);
+        if (charge.isEmpty()) {
+            return intentId != null ? missing("payment_intent", intentId, "payment_intent") : missing("charge", chargeId, "charge");
+        }
+        Long amount = params.containsKey("amount") ? Fields.minorAmount(Json.toNode(required(params, "amount")), "amount") : null;
+        String reason = optionalText(params, "reason");
+        if (reason != null && !REFUND_REASONS.contains(reason)) {
+            throw SimException.badRequest("Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer", "reason");
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("metadata", metadata(params));
+        if (reason != null) {
+            details.put("reason", reason);
+        }
+        RefundAttempt attempt = new RefundAttempt("re_3" + randomId(24), charge.get(), amount, details);
+        return idempotent(req, params, () -> desk.refund(attempt));
+    }
+
+    private static String optionalText(Map<String, Object> p, String name) {
+        return p.containsKey(name) ? required(p, name).toString() : null;
     }
 
     private static Object required(Map<String, Object> p, String name) {
@@ -261,12 +350,25 @@ final class StripeDialect implements ProviderDialect {
     public Optional<WebhookEvent> webhook(ChargeRecord record) {
         String type = LedgerEntry.SUCCEEDED.equals(record.entry().status())
                 ? "payment_intent.succeeded" : "payment_intent.payment_failed";
+        return Optional.of(event(type, paymentIntent(record)));
+    }
+
+    /**
+     * {@code charge.refund.updated} with the Refund as GET /v1/refunds/{id} returns it: the refund event of this API
+     * version's event list (refund.updated / refund.failed came with later versions).
+     */
+    @Override
+    public Optional<WebhookEvent> refundWebhook(RefundRecord record) {
+        return Optional.of(event("charge.refund.updated", refund(record)));
+    }
+
+    private static WebhookEvent event(String type, ObjectNode object) {
         ObjectNode event = Json.object();
         event.put("id", "evt_" + randomId(24));
         event.put("object", "event");
         event.put("api_version", API_VERSION);
         event.put("created", Instant.now().getEpochSecond());
-        event.putObject("data").set("object", paymentIntent(record));
+        event.putObject("data").set("object", object);
         event.put("livemode", false);
         event.put("pending_webhooks", 1);
         // no API request to point at: the simulator keeps no request ids
@@ -274,7 +376,7 @@ final class StripeDialect implements ProviderDialect {
         request.putNull("id");
         request.putNull("idempotency_key");
         event.put("type", type);
-        return Optional.of(WebhookEvent.of(type, event));
+        return WebhookEvent.of(type, event);
     }
 
     /** {@code Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">}, keyed with the endpoint secret. */
@@ -300,6 +402,37 @@ final class StripeDialect implements ProviderDialect {
             return SimResponse.json(402, body);
         }
         return SimResponse.json(200, paymentIntent(record));
+    }
+
+    @Override
+    public RefundOutcome usualRefund() {
+        return RefundOutcome.SUCCEEDED;
+    }
+
+    @Override
+    public SimResponse renderRefund(RefundRecord refund) {
+        return SimResponse.json(200, refund(refund));
+    }
+
+    /** Stripe's codes and messages; the amounts in its messages are major units with the currency symbol. */
+    @Override
+    public SimResponse refundRefused(RefundRefused refusal) {
+        ChargeRecord charge = refusal.charge;
+        return SimResponse.json(400, switch (refusal.reason) {
+            case FULLY_REFUNDED -> error("invalid_request_error", "charge_already_refunded",
+                    "Charge " + chargeId(charge) + " has already been refunded.", null);
+            case AMOUNT_TOO_LARGE -> error("invalid_request_error", "amount_too_large", "Refund amount ("
+                    + money(refusal.requested, charge) + ") is greater than unrefunded amount on charge ("
+                    + money(refusal.refundable, charge) + ")", "amount");
+            case NOT_SUCCEEDED -> error("invalid_request_error", null, "This PaymentIntent (" + charge.entry().id()
+                    + ") does not have a successful charge to refund.", "payment_intent");
+        });
+    }
+
+    private static String money(long minor, ChargeRecord charge) {
+        String currency = charge.entry().currency();
+        return Currency.getInstance(currency).getSymbol(Locale.US)
+                + BigDecimal.valueOf(minor, Fields.fractionDigits(currency)).toPlainString();
     }
 
     @Override
@@ -503,7 +636,7 @@ final class StripeDialect implements ProviderDialect {
         c.put("object", "charge");
         c.put("amount", e.amount());
         c.put("amount_captured", succeeded ? e.amount() : 0);
-        c.put("amount_refunded", 0);
+        c.put("amount_refunded", e.refundedAmount());
         c.put("captured", succeeded);
         c.put("created", created);
         c.put("currency", currency);
@@ -529,9 +662,43 @@ final class StripeDialect implements ProviderDialect {
         c.put("paid", succeeded);
         c.put("payment_intent", e.id());
         c.put("payment_method", paymentMethodId(r));
-        c.put("refunded", false);
+        c.put("refunded", succeeded && e.refundedAmount() == e.amount());
+        ObjectNode refunds = c.putObject("refunds");
+        refunds.put("object", "list");
+        ArrayNode data = refunds.putArray("data");
+        e.refunds().forEach(f -> data.add(refund(new RefundRecord(r, f))));
+        refunds.put("has_more", false);
+        refunds.put("total_count", data.size());
+        refunds.put("url", "/v1/charges/" + chargeId(r) + "/refunds");
         c.put("status", succeeded ? "succeeded" : failed ? "failed" : "pending");
         return c;
+    }
+
+    /** The Refund object (keys in Stripe's order); a failed one says why and how the balance was restored. */
+    private static ObjectNode refund(RefundRecord r) {
+        RefundEntry f = r.refund();
+        String suffix = f.id().substring(3);
+        boolean failed = LedgerEntry.FAILED.equals(f.status());
+        ObjectNode n = Json.object();
+        n.put("id", f.id());
+        n.put("object", "refund");
+        n.put("amount", f.amount());
+        n.put("balance_transaction", "txn_" + suffix);
+        n.put("charge", chargeId(r.charge()));
+        n.put("created", f.createdAt().getEpochSecond());
+        n.put("currency", r.charge().entry().currency().toLowerCase(Locale.ROOT));
+        if (failed) {
+            n.put("failure_balance_transaction", "txn_" + suffix + "F");
+            n.put("failure_reason", "unknown");
+        }
+        n.set("metadata", Json.toNode(f.details().getOrDefault("metadata", Map.of())));
+        n.put("payment_intent", r.charge().entry().id());
+        n.put("reason", f.detail("reason"));
+        n.putNull("receipt_number");
+        n.putNull("source_transfer_reversal");
+        n.put("status", f.status());
+        n.putNull("transfer_reversal");
+        return n;
     }
 
     private static String or(String message, String fallback) {

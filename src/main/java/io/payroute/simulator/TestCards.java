@@ -16,6 +16,10 @@ public final class TestCards {
     public static final String REQUIRES_ACTION = "4000002500003155";
     /** Answered with a 500 in the provider's envelope; nothing recorded. */
     public static final String PROCESSING_ERROR = "4000000000000119";
+    /** Charge succeeds; its refunds stay pending until settled (Stripe's "refund pending" test card). */
+    public static final String REFUND_PENDING = "4000000000007726";
+    /** Charge succeeds; its refunds are accepted pending, then fail (Stripe's "refund fails" test card). */
+    public static final String REFUND_FAILS = "4000000000005126";
 
     static final Map<String, Outcome> TABLE = Map.of(
             SUCCESS, Outcome.SUCCESS,
@@ -24,7 +28,14 @@ public final class TestCards {
             EXPIRED_CARD, Outcome.DECLINE_EXPIRED_CARD,
             INCORRECT_CVC, Outcome.DECLINE_INCORRECT_CVC,
             REQUIRES_ACTION, Outcome.REQUIRES_ACTION,
-            PROCESSING_ERROR, Outcome.ERROR);
+            PROCESSING_ERROR, Outcome.ERROR,
+            REFUND_PENDING, Outcome.SUCCESS,
+            REFUND_FAILS, Outcome.SUCCESS);
+
+    /** How refunds of a charge with these cards go (other cards: the provider's usual way). */
+    static final Map<String, RefundOutcome> REFUNDS = Map.of(
+            REFUND_PENDING, RefundOutcome.PENDING,
+            REFUND_FAILS, RefundOutcome.FAILING);
 
     private TestCards() {
     }

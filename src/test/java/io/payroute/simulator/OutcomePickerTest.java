@@ -28,6 +28,35 @@ class OutcomePickerTest {
     }
 
     @Test
+    void refundMarkersChooseHowRefundsGoAndLeaveTheChargeAlone() {
+        assertThat(OutcomePicker.refundByToken("AUTH_REFUND_PENDING")).isEqualTo(RefundOutcome.PENDING);
+        assertThat(OutcomePicker.refundByToken("pm_refund_fail")).isEqualTo(RefundOutcome.FAILING);
+        assertThat(OutcomePicker.refundByToken("pm_refund_ratelimited")).isEqualTo(RefundOutcome.RATE_LIMITED);
+        assertThat(OutcomePicker.refundByToken("pm_pending")).isNull();
+        // a refund marker is no charge marker, though "refund_pending" contains "pending"
+        assertThat(OutcomePicker.byToken("AUTH_refund_pending")).isNull();
+        assertThat(OutcomePicker.byToken("pm_refund_ratelimited")).isNull();
+        assertThat(OutcomePicker.byToken("pm_success_refund_pending")).isEqualTo(Outcome.SUCCESS);
+        assertThat(OutcomePicker.byToken("pm_refund_fail_pending")).isEqualTo(Outcome.PENDING);
+        assertThat(OutcomePicker.byToken("pm_decline_stolen_card_refund_fail")).isEqualTo(Outcome.DECLINE_STOLEN_CARD);
+        TestCards.REFUNDS.keySet().forEach(n -> assertThat(OutcomePicker.byCard(n)).as(n).isEqualTo(Outcome.SUCCESS));
+    }
+
+    @Test
+    void refundsUseNoRandomnessWithoutAnErrorRate() {
+        OutcomePicker used = new OutcomePicker(new Random(3));
+        OutcomePicker fresh = new OutcomePicker(new Random(3));
+        ChargeRecord charge = new ChargeRecord(null, Outcome.SUCCESS, "tok", null, null);
+        assertThat(used.pickRefund(charge, Behaviour.defaults(), RefundOutcome.QUEUED)).isEqualTo(RefundOutcome.QUEUED);
+        Behaviour rates = Behaviour.defaults().withRates(0.5, 0.2);
+        assertThat(run(used, rates)).isEqualTo(run(fresh, rates)); // the charge stream is not shifted
+        Behaviour down = Behaviour.defaults().withRates(0, 1.0);
+        assertThat(used.pickRefund(charge, down, RefundOutcome.SUCCEEDED)).isEqualTo(RefundOutcome.UNAVAILABLE);
+        ChargeRecord marked = new ChargeRecord(null, Outcome.SUCCESS, "tok", null, RefundOutcome.FAILING);
+        assertThat(used.pickRefund(marked, down, RefundOutcome.SUCCEEDED)).isEqualTo(RefundOutcome.FAILING);
+    }
+
+    @Test
     void cardTableAndLuhn() {
         assertThat(OutcomePicker.byCard("4242424242424242")).isEqualTo(Outcome.SUCCESS);
         assertThat(OutcomePicker.byCard("4000000000000002")).isEqualTo(Outcome.DECLINE_GENERIC);

@@ -1,52 +1,26 @@
 package io.payroute.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The simulators' webhooks over real HTTP to a local receiver, checked with the test's own HMAC code. */
-class WebhooksTest extends SimulatorTestSupport {
-    /** The secrets a merchant would configure on its side (the simulators' documented defaults). */
-    static final String FLUTTERWAVE_HASH = "payroute-sim-flw-hash";
-    static final String STRIPE_WEBHOOK_SECRET = "whsec_payroute_sim_stripe";
-    static final Duration WAIT = Duration.ofSeconds(5);
-    static final Duration QUIET = Duration.ofMillis(300);
-
-    static WebhookReceiver receiver;
+class WebhooksTest extends WebhookReceiverSupport {
 
     @BeforeAll
-    static void startReceiver() throws Exception {
-        receiver = new WebhookReceiver();
+    static void shortRetries() {
         sims.setWebhookRetryDelays(Duration.ofMillis(50), Duration.ofMillis(100));
-    }
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
-
-    @BeforeEach
-    void pointWebhooksAtReceiver() {
-        receiver.reset();
-        for (String p : Simulators.PROVIDERS) {
-            sims.setWebhookUrl(p, receiver.url("/hooks/" + p));
-        }
     }
 
     // ---- helpers ----
@@ -89,33 +63,6 @@ class WebhooksTest extends SimulatorTestSupport {
     /** The provider's latest delivery once it is delivered or given up. */
     static WebhookDelivery awaitFinished(String provider) throws InterruptedException {
         return awaitDelivery(provider, d -> d.state() != WebhookDelivery.State.DELIVERING);
-    }
-
-    static String hmacHex(String algorithm, String key, byte[] data) throws Exception {
-        Mac mac = Mac.getInstance(algorithm);
-        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), algorithm));
-        return HexFormat.of().formatHex(mac.doFinal(data));
-    }
-
-    /** Verifies the provider's authentication header the way a merchant does. */
-    static void assertAuthentic(String provider, WebhookReceiver.Received r) throws Exception {
-        assertThat(r.method()).isEqualTo("POST");
-        assertThat(r.path()).isEqualTo("/hooks/" + provider);
-        assertThat(r.header("Content-Type")).startsWith("application/json");
-        switch (provider) {
-            case "paystack" -> assertThat(r.header("x-paystack-signature"))
-                    .isEqualTo(hmacHex("HmacSHA512", PAYSTACK_KEY, r.body()));
-            case "flutterwave" -> assertThat(r.header("verif-hash")).isEqualTo(FLUTTERWAVE_HASH);
-            default -> {
-                String header = r.header("Stripe-Signature");
-                assertThat(header).matches("t=\\d+,v1=[0-9a-f]{64}");
-                String t = header.substring(2, header.indexOf(','));
-                String v1 = header.substring(header.indexOf("v1=") + 3);
-                byte[] signed = (t + "." + new String(r.body(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-                assertThat(v1).isEqualTo(hmacHex("HmacSHA256", STRIPE_WEBHOOK_SECRET, signed));
-                assertThat(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(t))).isLessThan(300);
-            }
-        }
     }
 
     static WebhookDelivery awaitDelivery(String provider, Predicate<WebhookDelivery> done) throws InterruptedException {
