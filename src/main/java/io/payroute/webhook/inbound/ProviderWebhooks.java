@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -157,7 +158,7 @@ public class ProviderWebhooks {
         JsonNode mapped = map(provider, raw);
         String eventId = text(mapped, "event_id");
         ProviderEvent event = new ProviderEvent(provider, eventId != null ? eventId : "sha256:" + sha256(raw),
-                text(mapped, "type"), text(mapped, "object"), text(mapped, "reference"),
+                text(mapped, "type"), text(mapped, "object"), text(mapped, "reference"), text(mapped, "charge_reference"),
                 text(mapped, "provider_reference"), mapped.path("amount").canConvertToLong() ? mapped.get("amount").asLong() : null,
                 text(mapped, "currency"), receivedAt == null ? clock.instant() : Instant.ofEpochMilli(receivedAt),
                 Redaction.redactText(new String(raw, StandardCharsets.UTF_8)));
@@ -206,14 +207,27 @@ public class ProviderWebhooks {
         }
     }
 
-    /** By the provider's refund id, or by PayRoute's refund reference when the payload carries it. */
+    /**
+     * By the provider's refund id, or PayRoute's refund reference when the payload carries it, or (a refund event
+     * that names neither, like Paystack's) the one pending refund of that amount on the charge it names.
+     */
     private Optional<StoredRefund> refundOf(ProviderEvent event) {
-        Optional<StoredRefund> byProvider = event.providerReference() == null ? Optional.empty()
-                : refundRepository.findByProviderReference(event.provider(), event.providerReference());
-        if (byProvider.isPresent() || event.reference() == null || !event.reference().matches("^rf-[0-9a-z]{26}$")) {
-            return byProvider;
+        if (event.providerReference() != null) {
+            Optional<StoredRefund> byProvider = refundRepository.findByProviderReference(event.provider(), event.providerReference());
+            if (byProvider.isPresent()) {
+                return byProvider;
+            }
         }
-        return refundRepository.find(event.reference().replaceFirst("^rf-", "rf_")).filter(r -> r.provider().equals(event.provider()));
+        if (event.reference() != null && event.reference().matches("^rf-[0-9a-z]{26}$")) {
+            return refundRepository.find(event.reference().replaceFirst("^rf-", "rf_")).filter(r -> r.provider().equals(event.provider()));
+        }
+        List<StoredRefund> candidates = Ids.chargeOfAttemptReference(event.chargeReference())
+                .map(refundRepository::forCharge).orElse(List.of()).stream()
+                .filter(r -> r.provider().equals(event.provider()) && r.status() == RefundStatus.PENDING
+                        && event.amount() != null && r.amount() == event.amount())
+                .toList();
+        // two pending refunds of the same amount cannot be told apart: reconciliation settles them instead
+        return candidates.size() == 1 ? Optional.of(candidates.get(0)) : Optional.empty();
     }
 
     private Optional<StoredAttempt> attemptOf(ProviderEvent event) {
