@@ -39,6 +39,8 @@ public class BrokerProperties {
         private String webhookFanout;
         /** Anycast queue of merchant webhook deliveries (one message per attempt, retries scheduled); internal. */
         private String webhookDeliveries;
+        /** Multicast address of attempt outcomes, which every instance subscribes to for routing health; internal. */
+        private String routingOutcomes;
 
         public String getRequests() { return requests; }
         public void setRequests(String requests) { this.requests = requests; }
@@ -54,6 +56,8 @@ public class BrokerProperties {
         public void setWebhookFanout(String webhookFanout) { this.webhookFanout = webhookFanout; }
         public String getWebhookDeliveries() { return webhookDeliveries; }
         public void setWebhookDeliveries(String webhookDeliveries) { this.webhookDeliveries = webhookDeliveries; }
+        public String getRoutingOutcomes() { return routingOutcomes; }
+        public void setRoutingOutcomes(String routingOutcomes) { this.routingOutcomes = routingOutcomes; }
     }
 
     public static class User {

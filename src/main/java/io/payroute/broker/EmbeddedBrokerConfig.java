@@ -140,6 +140,9 @@ public class EmbeddedBrokerConfig {
                 .addRoutingType(RoutingType.MULTICAST)
                 .addQueueConfiguration(QueueConfiguration.of(a.getWebhookFanout()).setAddress(a.getEvents())
                         .setRoutingType(RoutingType.MULTICAST).setDurable(true)));
+        // routing outcomes: each instance's non-durable subscription is its own queue, gone with the instance
+        configuration.addAddressConfiguration(new CoreAddressConfiguration().setName(a.getRoutingOutcomes())
+                .addRoutingType(RoutingType.MULTICAST));
         BrokerProperties.Redelivery r = broker.getRedelivery();
         AddressSettings consumed = new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(a.getDeadLetters()))

@@ -21,7 +21,7 @@ import io.payroute.observability.ChargeMetrics;
 import io.payroute.provider.ProviderCall;
 import io.payroute.provider.ProviderCalls;
 import io.payroute.reconciliation.ReconciliationSchedule;
-import io.payroute.routing.ProviderHealth;
+import io.payroute.routing.RoutingOutcomes;
 import io.payroute.state.ChargeStateMachine;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -50,7 +50,7 @@ public class ChargeService {
     private final WorkMessages work;
     private final RetryPolicy retries;
     private final JdbcIdempotencyRepository idempotency;
-    private final ProviderHealth health;
+    private final RoutingOutcomes routingOutcomes;
     private final ReconciliationSchedule schedule;
     private final ChargeMetrics metrics;
     private final TransactionTemplate tx;
@@ -58,7 +58,7 @@ public class ChargeService {
     private final Clock clock;
 
     public ChargeService(ChargeRepository repository, ChargeEvents events, WorkMessages work, RetryPolicy retries,
-                         JdbcIdempotencyRepository idempotency, ProviderHealth health,
+                         JdbcIdempotencyRepository idempotency, RoutingOutcomes routingOutcomes,
                          ReconciliationSchedule schedule, ChargeMetrics metrics, TransactionTemplate tx,
                          ObjectMapper json, Clock clock) {
         this.repository = repository;
@@ -66,7 +66,7 @@ public class ChargeService {
         this.work = work;
         this.retries = retries;
         this.idempotency = idempotency;
-        this.health = health;
+        this.routingOutcomes = routingOutcomes;
         this.schedule = schedule;
         this.metrics = metrics;
         this.tx = tx;
@@ -154,7 +154,7 @@ public class ChargeService {
      * {@link RetryPolicy} says it has had its chances.
      */
     public void settle(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
-        charge.roundAttempts().forEach(a -> health.record(a.provider(), a.result(), a.latencyMs()));
+        routingOutcomes.record(charge.routing().dimensions(), charge.roundAttempts());
         Attempt last = charge.roundAttempts().isEmpty() ? null : charge.currentAttempt();
         AttemptResult result = last == null ? null : last.result();
         Settlement s = settlement(result);

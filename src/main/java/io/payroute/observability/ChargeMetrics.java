@@ -64,13 +64,30 @@ public class ChargeMetrics {
                 .register(registry).record(Duration.ofMillis(latencyMs));
     }
 
-    /** Which provider the router tried first, and why it moved on. */
-    public void routed(String provider, String strategy) {
+    /** Which provider the router tried first, by strategy, and whether it was there to explore. */
+    public void routed(String provider, String strategy, boolean exploration) {
         Counter.builder("payroute.routing.picks")
                 .description("First choices of the router")
                 .tag("provider", provider)
                 .tag("strategy", strategy)
+                .tag("exploration", String.valueOf(exploration))
                 .register(registry).increment();
+    }
+
+    /** A changed routing rules file: loaded, or rejected (the previous rules stay in force). */
+    public void rulesReload(String result) {
+        Counter.builder("payroute.routing.rules.reloads")
+                .description("Routing rules file changes, by whether they were loaded or rejected")
+                .tag("result", result)
+                .register(registry).increment();
+    }
+
+    /** Attempt outcomes shared between instances for routing health: published, received, or dropped. */
+    public void sharedOutcomes(String direction, int count) {
+        Counter.builder("payroute.routing.shared.outcomes")
+                .description("Attempt outcomes shared with other instances through the broker")
+                .tag("direction", direction)
+                .register(registry).increment(count);
     }
 
     public void failover(String from, String reason) {

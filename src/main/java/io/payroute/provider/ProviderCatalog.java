@@ -3,6 +3,7 @@ package io.payroute.provider;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.payroute.charge.ChargeRequest;
@@ -78,10 +79,15 @@ public class ProviderCatalog {
         return Optional.empty();
     }
 
-    /** The provider's fee for this amount, in the charge currency's minor units (rounded up). */
-    public long fee(String name, String currency, long amount) {
+    /**
+     * The provider's fee for this amount and payment method, in the charge currency's minor units (rounded up):
+     * the method's fee for the currency, else its default, else the provider's fee for the currency, else its default.
+     */
+    public long fee(String name, String currency, String method, long amount) {
         Provider p = provider(name);
-        Fee fee = p.getFees().getOrDefault(currency, p.getFees().get("default"));
+        Map<String, Fee> forMethod = p.getMethodFees().getOrDefault(method, Map.of());
+        Fee fee = forMethod.getOrDefault(currency, forMethod.getOrDefault("default",
+                p.getFees().getOrDefault(currency, p.getFees().get("default"))));
         if (fee == null) {
             return 0;
         }

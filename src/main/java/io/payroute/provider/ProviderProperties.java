@@ -38,6 +38,8 @@ public class ProviderProperties {
         private Set<String> currencies = Set.of();
         /** Per currency (or "default"): percent + fixed minor units, optionally capped. */
         private Map<String, Fee> fees = new LinkedHashMap<>();
+        /** Per payment method, fees that differ from {@link #fees}: per currency (or "default") again. */
+        private Map<String, Map<String, Fee>> methodFees = new LinkedHashMap<>();
         /** Per currency: min/max amount in minor units. */
         private Map<String, Limit> limits = new LinkedHashMap<>();
         private Duration connectTimeout = Duration.ofSeconds(2);
@@ -61,6 +63,8 @@ public class ProviderProperties {
         public void setCurrencies(Set<String> currencies) { this.currencies = currencies; }
         public Map<String, Fee> getFees() { return fees; }
         public void setFees(Map<String, Fee> fees) { this.fees = fees; }
+        public Map<String, Map<String, Fee>> getMethodFees() { return methodFees; }
+        public void setMethodFees(Map<String, Map<String, Fee>> methodFees) { this.methodFees = methodFees; }
         public Map<String, Limit> getLimits() { return limits; }
         public void setLimits(Map<String, Limit> limits) { this.limits = limits; }
         public Duration getConnectTimeout() { return connectTimeout; }

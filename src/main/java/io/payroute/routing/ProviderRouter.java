@@ -1,22 +1,35 @@
 package io.payroute.routing;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 import io.payroute.api.ProblemException;
 import io.payroute.api.ProblemException.FieldError;
 import io.payroute.charge.Attempt;
 import io.payroute.charge.ChargeContext;
+import io.payroute.charge.ChargeRequest;
 import io.payroute.charge.Outcome;
+import io.payroute.charge.PaymentMethod;
 import io.payroute.observability.ChargeMetrics;
+import io.payroute.provider.ProviderCatalog;
+import io.payroute.routing.ProviderScorer.Scored;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The dynamic router of the charge flow (routes/charges.yaml). {@link #plan} ranks the providers once;
- * {@link #next} is then asked after every attempt where to go, and moves on to the next candidate only when
- * the last attempt was NOT_CHARGED. A decline is final and an UNKNOWN is never retried elsewhere.
+ * The router of the charge flow (routes/charges.yaml). {@link #plan} decides once per round: eligibility, the
+ * first matching rule (providers allowed or denied, a policy of its own) or the merchant's policy, the scores,
+ * the order of the strategy and, for smart, exploration. {@link #next} is then the dynamic router, asked after
+ * every attempt where to go: it moves on only when the last attempt was NOT_CHARGED, since a decline is final and
+ * an UNKNOWN is never retried elsewhere.
  */
 @Component("providerRouter")
 public class ProviderRouter {
@@ -25,16 +38,40 @@ public class ProviderRouter {
     public static final String PROVIDER = "provider";
     static final String ATTEMPT_ENDPOINT = "direct:provider-attempt";
 
+    private final ProviderCatalog catalog;
     private final ProviderScorer scorer;
+    private final ProviderHealth health;
+    private final RoutingRules rules;
     private final ChargeMetrics metrics;
+    private final AmountBands bands;
+    private final double explorationShare;
+    private final double successRateWeight;
+    private final RandomGenerator random;
+    private final Rotation rotation = new Rotation();
 
-    public ProviderRouter(ProviderScorer scorer, ChargeMetrics metrics) {
+    @Autowired
+    public ProviderRouter(ProviderCatalog catalog, ProviderScorer scorer, ProviderHealth health, RoutingRules rules,
+                          ChargeMetrics metrics, RoutingProperties properties) {
+        // ThreadLocalRandom: no contention between the threads routing charges
+        this(catalog, scorer, health, rules, metrics, properties, () -> ThreadLocalRandom.current().nextLong());
+    }
+
+    /** With a given random source: the simulation replays a seeded run. */
+    public ProviderRouter(ProviderCatalog catalog, ProviderScorer scorer, ProviderHealth health, RoutingRules rules,
+                          ChargeMetrics metrics, RoutingProperties properties, RandomGenerator random) {
+        this.catalog = catalog;
         this.scorer = scorer;
+        this.health = health;
+        this.rules = rules;
         this.metrics = metrics;
+        this.bands = new AmountBands(properties.getAmountBands());
+        this.explorationShare = properties.getExplorationShare();
+        this.successRateWeight = properties.getWeights().getSuccessRate();
+        this.random = random;
     }
 
     public void plan(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge) {
-        RoutingDecision decision = scorer.rank(charge.request());
+        RoutingDecision decision = decide(charge.request());
         if (decision.candidates().isEmpty()) {
             List<FieldError> reasons = decision.excluded().stream()
                     .map(e -> new FieldError(fieldFor(e.reason()), e.provider() + ": " + e.reason()))
@@ -43,6 +80,118 @@ public class ProviderRouter {
                     "No configured provider can take this charge", reasons);
         }
         charge.routing(decision);
+    }
+
+    /** Where a charge goes and why: the candidates in the order they will be tried, each with its score. */
+    public RoutingDecision decide(ChargeRequest request) {
+        RuleSet ruleSet = rules.current();
+        Dimensions dimensions = dimensions(request, ruleSet);
+        RuleSet.Rule rule = ruleSet.match(request, dimensions);
+        List<RoutingDecision.Excluded> excluded = new ArrayList<>();
+        List<String> eligible = new ArrayList<>();
+        for (String name : catalog.names()) {
+            Optional<String> reason = catalog.ineligibility(name, request).or(() -> excludedByRule(rule, name));
+            if (reason.isPresent()) {
+                excluded.add(new RoutingDecision.Excluded(name, reason.get()));
+            } else {
+                eligible.add(name);
+            }
+        }
+        boolean ruleDecides = rule != null && rule.policy() != null;
+        RuleSet.Policy policy = ruleDecides ? rule.policy() : ruleSet.policyFor(request.merchantId());
+        String scope = ruleDecides ? "rule:" + rule.name() : "merchant:" + request.merchantId();
+        List<Scored> ordered = order(policy, scorer.score(eligible, request, health.keys(dimensions)), scope);
+        boolean explored = policy.strategy() == Strategy.SMART && explore(ordered);
+        return new RoutingDecision(policy.strategy().wire(), rule == null ? null : rule.name(), ruleSet.version(),
+                dimensions, scorer.weights(), explored, ordered.stream().map(Scored::candidate).toList(), excluded);
+    }
+
+    private Dimensions dimensions(ChargeRequest request, RuleSet ruleSet) {
+        String network = null;
+        String bank = null;
+        if (request.paymentMethod() instanceof PaymentMethod.Card card) {
+            network = "unknown".equals(card.brand()) ? null : card.brand();
+            bank = ruleSet.banks().find(card.bin());
+        }
+        return new Dimensions(request.paymentMethod().type(), request.currency(), network, bank,
+                bands.band(request.currency(), request.amount()));
+    }
+
+    private static Optional<String> excludedByRule(RuleSet.Rule rule, String provider) {
+        if (rule == null) {
+            return Optional.empty();
+        }
+        if (rule.deny() != null && rule.deny().contains(provider)) {
+            return Optional.of("denied by rule " + rule.name());
+        }
+        if (rule.allow() != null && !rule.allow().contains(provider)) {
+            return Optional.of("not allowed by rule " + rule.name());
+        }
+        return Optional.empty();
+    }
+
+    /** The candidates in the strategy's order (a stable sort: ties keep configuration order). */
+    private List<Scored> order(RuleSet.Policy policy, List<Scored> scored, String scope) {
+        List<Scored> ordered = new ArrayList<>(scored);
+        switch (policy.strategy()) {
+            case SMART -> ordered.sort(Comparator.comparingDouble((Scored s) -> s.candidate().score()).reversed());
+            case PRIORITY -> ordered.sort(Comparator.comparingInt(s -> {
+                int rank = policy.priority().indexOf(s.provider());
+                return rank < 0 ? Integer.MAX_VALUE : rank;
+            }));
+            case WEIGHTED -> rotate(ordered, policy.split(), scope);
+            case ROUND_ROBIN -> rotate(ordered, Map.of(), scope);
+            case CHEAPEST -> ordered.sort(Comparator.comparingLong(s -> s.candidate().fee()));
+            case FASTEST -> ordered.sort(Comparator.comparingLong(s ->
+                    s.candidate().latencyP95Ms() == null ? Long.MAX_VALUE : s.candidate().latencyP95Ms()));
+        }
+        return ordered;
+    }
+
+    /**
+     * Puts the rotation's next provider first and the others after it by weight. A split names its providers'
+     * weights; without one (round robin) every eligible provider weighs 1. Providers outside a split are only
+     * fallbacks.
+     */
+    private void rotate(List<Scored> ordered, Map<String, Integer> split, String scope) {
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        for (Scored s : ordered) {
+            int weight = split.isEmpty() ? 1 : split.getOrDefault(s.provider(), 0);
+            if (weight > 0) {
+                weights.put(s.provider(), weight);
+            }
+        }
+        String first = rotation.next(scope, weights);
+        ordered.sort(Comparator.comparingInt((Scored s) -> s.provider().equals(first) ? 0 : 1)
+                .thenComparingInt(s -> -weights.getOrDefault(s.provider(), 0)));
+    }
+
+    /**
+     * Hedging: with probability exploration-share, the first place goes to a non-leading provider whose circuit
+     * is not open, chosen by Thompson sampling (each one's score with its success rate drawn from its Beta
+     * posterior, highest wins), so the traffic spent exploring goes mostly where the leader is most in doubt.
+     */
+    private boolean explore(List<Scored> ordered) {
+        if (ordered.size() < 2 || explorationShare <= 0 || random.nextDouble() >= explorationShare) {
+            return false;
+        }
+        Scored pick = null;
+        double best = -1;
+        for (Scored s : ordered.subList(1, ordered.size())) {
+            if (s.circuitFactor() > 0) {
+                double draw = s.sampledScore(random, successRateWeight);
+                if (draw > best) {
+                    best = draw;
+                    pick = s;
+                }
+            }
+        }
+        if (pick == null) {
+            return false;
+        }
+        ordered.remove(pick);
+        ordered.add(0, pick);
+        return true;
     }
 
     public String next(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
@@ -68,7 +217,8 @@ public class ProviderRouter {
                 continue;
             }
             if (tried.isEmpty()) {
-                metrics.routed(provider, decision.strategy());
+                boolean explored = decision.exploration() && provider.equals(decision.candidates().get(0).provider());
+                metrics.routed(provider, decision.strategy(), explored);
             }
             decision.chose(provider);
             exchange.setProperty(PROVIDER, provider);

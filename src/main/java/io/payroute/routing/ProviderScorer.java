@@ -1,11 +1,10 @@
 package io.payroute.routing;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -14,68 +13,89 @@ import io.payroute.provider.ProviderCatalog;
 import org.springframework.stereotype.Component;
 
 /**
- * Ranks the providers able to take a charge:
- * score = w_sr · success rate (rolling window, Beta prior) + w_lat · latency score + w_cost · cost score,
- * halved while the provider's circuit is half-open. Ties keep configuration order.
+ * Scores the providers able to take a charge (docs/routing.md#score):
+ * score = (w_sr · success rate + w_lat · latency score + w_cost · cost score) · circuit factor, where the success
+ * rate is the provider's at the charge's most specific well-sampled dimension level, the latency score is 1 up to
+ * the threshold and falls to 0 at latency-worst, the cost score falls from 1 (cheapest eligible fee) to 0 at
+ * cost-span-percent of the amount above it, and the circuit factor is 1 closed, 0.5 half-open, 0 open.
  */
 @Component
 public class ProviderScorer {
 
-    public static final String STRATEGY = "smart";
+    /** A candidate's explained score, with the posterior Thompson sampling draws its success rate from. */
+    record Scored(RoutingDecision.Candidate candidate, ProviderHealth.Estimate estimate, double otherParts, double circuitFactor) {
+
+        String provider() {
+            return candidate.provider();
+        }
+
+        /** The score with the success rate drawn from the provider's Beta posterior instead of its mean. */
+        double sampledScore(RandomGenerator random, double successRateWeight) {
+            double rate = BetaSampler.sample(random, estimate.alpha(), estimate.beta());
+            return (successRateWeight * rate + otherParts) * circuitFactor;
+        }
+    }
 
     private final ProviderCatalog catalog;
     private final ProviderHealth health;
     private final CircuitBreakerRegistry breakers;
-    private final RoutingProperties properties;
+    private final RoutingProperties.Weights weights;
+    private final Map<String, Double> weightsExplained;
+    private final long latencyThresholdMs;
+    private final long latencyWorstMs;
+    private final double costSpan;
 
     public ProviderScorer(ProviderCatalog catalog, ProviderHealth health, CircuitBreakerRegistry breakers,
                           RoutingProperties properties) {
         this.catalog = catalog;
         this.health = health;
         this.breakers = breakers;
-        this.properties = properties;
+        this.weights = properties.getWeights();
+        this.weightsExplained = Map.of("success_rate", weights.getSuccessRate(), "latency", weights.getLatency(),
+                "cost", weights.getCost());
+        this.latencyThresholdMs = properties.getLatencyThreshold().toMillis();
+        this.latencyWorstMs = properties.getLatencyWorst().toMillis();
+        if (latencyWorstMs <= latencyThresholdMs) {
+            throw new IllegalStateException("payroute.routing.latency-worst must be above latency-threshold");
+        }
+        this.costSpan = properties.getCostSpanPercent().divide(BigDecimal.valueOf(100)).doubleValue();
     }
 
-    public RoutingDecision rank(ChargeRequest request) {
-        List<RoutingDecision.Excluded> excluded = new ArrayList<>();
-        List<String> eligible = new ArrayList<>();
-        for (String name : catalog.names()) {
-            Optional<String> reason = catalog.ineligibility(name, request);
-            if (reason.isPresent()) {
-                excluded.add(new RoutingDecision.Excluded(name, reason.get()));
-            } else {
-                eligible.add(name);
-            }
-        }
-        Map<String, Long> fees = new LinkedHashMap<>();
-        for (String name : eligible) {
-            fees.put(name, catalog.fee(name, request.currency(), request.amount()));
-        }
-        long minFee = fees.values().stream().mapToLong(Long::longValue).min().orElse(0);
-        long maxFee = fees.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    Map<String, Double> weights() {
+        return weightsExplained;
+    }
 
-        RoutingProperties.Weights w = properties.getWeights();
-        List<RoutingDecision.Candidate> candidates = new ArrayList<>();
-        for (String name : eligible) {
-            ProviderHealth.Snapshot s = health.snapshot(name);
-            double successRate = (s.successes() + properties.getPriorSuccessRate() * properties.getPriorWeight())
-                    / (s.samples() + properties.getPriorWeight());
-            double latencyScore = s.latencyP95Ms() == null ? 1.0
-                    : 1.0 - Math.min(1.0, (double) s.latencyP95Ms() / properties.getLatencyThreshold().toMillis());
-            long fee = fees.get(name);
-            double costScore = maxFee == minFee ? 1.0 : (double) (maxFee - fee) / (maxFee - minFee);
-            CircuitBreaker.State state = breakers.circuitBreaker(name).getState();
-            double score = w.getSuccessRate() * successRate + w.getLatency() * latencyScore + w.getCost() * costScore;
-            if (state == CircuitBreaker.State.HALF_OPEN) {
-                score /= 2;
-            }
-            candidates.add(new RoutingDecision.Candidate(name, round(score), round(successRate), s.samples(),
-                    s.latencyP95Ms(), fee, state.name()));
+    /** The eligible providers' scores, in the order given; {@code keys} are the charge's window keys. */
+    List<Scored> score(List<String> eligible, ChargeRequest request, String[] keys) {
+        long[] fees = new long[eligible.size()];
+        long cheapest = Long.MAX_VALUE;
+        for (int i = 0; i < fees.length; i++) {
+            fees[i] = catalog.fee(eligible.get(i), request.currency(), request.paymentMethod().type(), request.amount());
+            cheapest = Math.min(cheapest, fees[i]);
         }
-        // stable sort: equal scores keep configuration order
-        candidates.sort(Comparator.comparingDouble(RoutingDecision.Candidate::score).reversed());
-        Map<String, Double> weights = Map.of("success_rate", w.getSuccessRate(), "latency", w.getLatency(), "cost", w.getCost());
-        return new RoutingDecision(STRATEGY, candidates, excluded, weights);
+        List<Scored> scored = new ArrayList<>(eligible.size());
+        for (int i = 0; i < fees.length; i++) {
+            String name = eligible.get(i);
+            ProviderHealth.Estimate estimate = health.estimate(name, keys);
+            Long p95 = health.latencyP95(name);
+            double latencyScore = p95 == null || p95 <= latencyThresholdMs ? 1.0
+                    : 1.0 - Math.min(1.0, (double) (p95 - latencyThresholdMs) / (latencyWorstMs - latencyThresholdMs));
+            double span = request.amount() * costSpan;
+            double costScore = span <= 0 ? 1.0 : 1.0 - Math.min(1.0, (fees[i] - cheapest) / span);
+            CircuitBreaker.State state = breakers.circuitBreaker(name).getState();
+            double circuitFactor = switch (state) {
+                case OPEN, FORCED_OPEN -> 0.0;
+                case HALF_OPEN -> 0.5;
+                default -> 1.0;
+            };
+            double otherParts = weights.getLatency() * latencyScore + weights.getCost() * costScore;
+            double score = (weights.getSuccessRate() * estimate.successRate() + otherParts) * circuitFactor;
+            RoutingDecision.Candidate candidate = new RoutingDecision.Candidate(name, round(score),
+                    round(estimate.successRate()), estimate.samples(), estimate.dimension(), p95, round(latencyScore),
+                    fees[i], round(costScore), state.name());
+            scored.add(new Scored(candidate, estimate, otherParts, circuitFactor));
+        }
+        return scored;
     }
 
     /** Whether the provider's breaker currently refuses calls (then it is skipped without an attempt). */

@@ -1,21 +1,67 @@
 package io.payroute.routing;
 
+import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Weights and windows of the provider score ({@code payroute.routing.*}). */
+/**
+ * How the router learns and scores ({@code payroute.routing.*}; docs/routing.md). What integration teams edit, the
+ * rules and the per-merchant strategies, is in the rules file instead.
+ */
 @ConfigurationProperties("payroute.routing")
 public class RoutingProperties {
 
-    /** Outcomes per provider kept in the rolling window. */
-    private int windowSize = 100;
-    /** Success rate assumed for a provider with no history, and how many samples that belief is worth. */
+    /** The versioned rules file (rules, splits, strategies per merchant, BIN table); absent: smart for all. */
+    private Path rulesFile = Path.of("routing/rules.yaml");
+    /** How often the rules file is checked for a change (routes/routing.yaml). */
+    private Duration rulesReloadInterval = Duration.ofSeconds(2);
+    private Window window = new Window();
+    /**
+     * The dimension levels success rates are kept at, most specific first; each names some of method, currency,
+     * network, bank, amount_band. A charge is scored at the most specific level with enough samples; the
+     * provider's whole window is always the last resort.
+     */
+    private List<List<String>> levels = new ArrayList<>(List.of(
+            List.of("method", "currency", "bank", "network"),
+            List.of("method", "currency", "bank"),
+            List.of("method", "currency", "network"),
+            List.of("method", "currency", "amount_band"),
+            List.of("method", "currency")));
+    /** Upper bounds (exclusive, minor units) of the amount bands, per currency or {@code default}. */
+    private Map<String, List<Long>> amountBands = new LinkedHashMap<>(Map.of("default", List.of(5_000L, 50_000L, 500_000L)));
+    /** Success rate assumed with no history, and how many samples that belief (or a coarser level's rate) is worth. */
     private double priorSuccessRate = 0.9;
     private double priorWeight = 10;
-    /** A p95 latency at or beyond this scores zero on latency. */
-    private Duration latencyThreshold = Duration.ofSeconds(2);
+    /** A p95 latency up to the threshold costs nothing; beyond it the latency score falls linearly to 0 at worst. */
+    private Duration latencyThreshold = Duration.ofSeconds(1);
+    private Duration latencyWorst = Duration.ofSeconds(3);
+    /** A fee this share of the amount (percent) above the cheapest eligible provider's scores 0 on cost. */
+    private BigDecimal costSpanPercent = BigDecimal.valueOf(2);
+    /** Share of smart-routed charges hedged to a non-leading provider (Thompson sampling among them). */
+    private double explorationShare = 0.05;
     private Weights weights = new Weights();
+    private Sharing sharing = new Sharing();
+
+    /** Every window keeps at most {@code size} outcomes, none older than {@code duration}. */
+    public static class Window {
+        private int size = 200;
+        private Duration duration = Duration.ofMinutes(10);
+        /** Below this many samples a level is thin and the next coarser one decides. */
+        private int minSamples = 20;
+
+        public int getSize() { return size; }
+        public void setSize(int size) { this.size = size; }
+        public Duration getDuration() { return duration; }
+        public void setDuration(Duration duration) { this.duration = duration; }
+        public int getMinSamples() { return minSamples; }
+        public void setMinSamples(int minSamples) { this.minSamples = minSamples; }
+    }
 
     public static class Weights {
         private double successRate = 0.7;
@@ -30,14 +76,45 @@ public class RoutingProperties {
         public void setCost(double cost) { this.cost = cost; }
     }
 
-    public int getWindowSize() { return windowSize; }
-    public void setWindowSize(int windowSize) { this.windowSize = windowSize; }
+    /** Attempt outcomes published on the broker so every instance learns from all of them. */
+    public static class Sharing {
+        private boolean enabled = true;
+        /** Outcomes waiting to be published; beyond this they are dropped (and counted), never waited for. */
+        private int queueCapacity = 10_000;
+        private Duration timeToLive = Duration.ofSeconds(30);
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public int getQueueCapacity() { return queueCapacity; }
+        public void setQueueCapacity(int queueCapacity) { this.queueCapacity = queueCapacity; }
+        public Duration getTimeToLive() { return timeToLive; }
+        public void setTimeToLive(Duration timeToLive) { this.timeToLive = timeToLive; }
+    }
+
+    public Path getRulesFile() { return rulesFile; }
+    public void setRulesFile(Path rulesFile) { this.rulesFile = rulesFile; }
+    public Duration getRulesReloadInterval() { return rulesReloadInterval; }
+    public void setRulesReloadInterval(Duration rulesReloadInterval) { this.rulesReloadInterval = rulesReloadInterval; }
+    public Window getWindow() { return window; }
+    public void setWindow(Window window) { this.window = window; }
+    public List<List<String>> getLevels() { return levels; }
+    public void setLevels(List<List<String>> levels) { this.levels = levels; }
+    public Map<String, List<Long>> getAmountBands() { return amountBands; }
+    public void setAmountBands(Map<String, List<Long>> amountBands) { this.amountBands = amountBands; }
     public double getPriorSuccessRate() { return priorSuccessRate; }
     public void setPriorSuccessRate(double priorSuccessRate) { this.priorSuccessRate = priorSuccessRate; }
     public double getPriorWeight() { return priorWeight; }
     public void setPriorWeight(double priorWeight) { this.priorWeight = priorWeight; }
     public Duration getLatencyThreshold() { return latencyThreshold; }
     public void setLatencyThreshold(Duration latencyThreshold) { this.latencyThreshold = latencyThreshold; }
+    public Duration getLatencyWorst() { return latencyWorst; }
+    public void setLatencyWorst(Duration latencyWorst) { this.latencyWorst = latencyWorst; }
+    public BigDecimal getCostSpanPercent() { return costSpanPercent; }
+    public void setCostSpanPercent(BigDecimal costSpanPercent) { this.costSpanPercent = costSpanPercent; }
+    public double getExplorationShare() { return explorationShare; }
+    public void setExplorationShare(double explorationShare) { this.explorationShare = explorationShare; }
     public Weights getWeights() { return weights; }
     public void setWeights(Weights weights) { this.weights = weights; }
+    public Sharing getSharing() { return sharing; }
+    public void setSharing(Sharing sharing) { this.sharing = sharing; }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.payroute.routing.Dimensions;
 import io.payroute.routing.RoutingDecision;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -82,11 +83,15 @@ public record Charge(
     public record ResolvedFrom(String outcome, @Schema(nullable = true) String code, String via) {
     }
 
-    @Schema(name = "Routing", nullable = true, description = "Why the charge went where it went")
+    @Schema(name = "Routing", nullable = true, description = "Why the charge went where it went (docs/routing.md)")
     public record Routing(
-            @Schema(example = "smart") String strategy,
-            Map<String, Double> weights,
+            @Schema(allowableValues = {"smart", "priority", "weighted", "round_robin", "cheapest", "fastest"}) String strategy,
+            @Schema(nullable = true, description = "The rule that applied; absent when the merchant's strategy did") String rule,
+            @JsonProperty("rules_version") @Schema(example = "7") String rulesVersion,
             // the router's own records: what is documented is what is serialised
+            Dimensions dimensions,
+            Map<String, Double> weights,
+            @Schema(description = "Whether the first candidate was put first to explore (smart only)") boolean exploration,
             List<RoutingDecision.Candidate> candidates,
             List<RoutingDecision.Excluded> excluded,
             List<RoutingDecision.Failover> failovers,
