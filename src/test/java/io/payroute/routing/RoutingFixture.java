@@ -16,6 +16,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.payroute.observability.ChargeMetrics;
 import io.payroute.provider.ProviderCatalog;
 import io.payroute.provider.ProviderProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertiesPropertySource;
+import org.springframework.core.io.ClassPathResource;
 
 /**
  * The routing beans wired as the application wires them, without Spring: on a simulated clock, with a seeded
@@ -51,6 +58,24 @@ final class RoutingFixture {
         rules = new RoutingRules(properties, catalog, metrics);
         ProviderScorer scorer = new ProviderScorer(catalog, health, breakers, properties);
         router = new ProviderRouter(catalog, scorer, health, rules, metrics, properties, new SplittableRandom(seed));
+    }
+
+    /**
+     * payroute.routing as the service runs it: bound from src/main/resources/application.yaml, with system properties
+     * (-Dpayroute.routing.weights.cost=...) taking precedence as they do in the service.
+     */
+    static RoutingProperties shippedProperties() {
+        try {
+            MutablePropertySources sources = new MutablePropertySources();
+            sources.addFirst(new PropertiesPropertySource("system", System.getProperties()));
+            new YamlPropertySourceLoader().load("application.yaml", new ClassPathResource("application.yaml"))
+                    .forEach(sources::addLast);
+            Binder binder = new Binder(ConfigurationPropertySources.from(sources),
+                    new PropertySourcesPlaceholdersResolver(sources));
+            return binder.bind("payroute.routing", RoutingProperties.class).get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static ProviderProperties.Provider provider(String percent) {

@@ -1,0 +1,169 @@
+package io.payroute.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.payroute.support.ApiTestSupport;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jms.core.JmsTemplate;
+
+/**
+ * Routing through the running service: explained decisions, the rules file changed while it runs, and outcomes
+ * shared with other instances over the broker. The test profile's rules file is target/test-routing/rules.yaml.
+ */
+class RoutingApiTest extends ApiTestSupport {
+
+    private static final Path RULES = Path.of("target/test-routing/rules.yaml");
+
+    @Autowired
+    private RoutingRules rules;
+    @Autowired
+    private ConnectionFactory connectionFactory;
+    @Value("${payroute.broker.addresses.routing-outcomes}")
+    private String outcomesAddress;
+
+    /** Back to rules without effect, so that the other test classes route as without a file. */
+    @AfterEach
+    void neutralRules() throws Exception {
+        writeRules("version: neutral\n");
+        awaitVersion("neutral");
+    }
+
+    @Test
+    void everyChargeExplainsItsRouting() {
+        JsonNode charge = postCharge(cardBody("4242424242424242", 5_000_000, Map.of())).json();
+
+        JsonNode routing = charge.get("routing");
+        assertThat(routing.get("strategy").asText()).isEqualTo("smart");
+        assertThat(routing.has("rule")).as("no rule applied").isFalse();
+        assertThat(routing.get("rules_version").asText()).isNotBlank();
+        assertThat(routing.get("exploration").asBoolean()).isFalse();
+        assertThat(routing.get("dimensions")).isEqualTo(JSON.valueToTree(Map.of("method", "card", "currency", "NGN",
+                "network", "visa", "amount_band", "5000000-49999999")));
+        assertThat(routing.at("/weights/success_rate").asDouble()).isEqualTo(0.7);
+        // paystack and stripe take cards in NGN: both scored with every part, paystack cheaper
+        assertThat(routing.get("candidates")).hasSize(2);
+        JsonNode first = routing.at("/candidates/0");
+        assertThat(first.get("provider").asText()).isEqualTo("paystack");
+        assertThat(first.get("success_rate_dimension").asText()).isEqualTo(ProviderHealth.ALL);
+        assertThat(first.get("latency_score").asDouble()).isEqualTo(1.0);
+        assertThat(first.get("cost_score").asDouble()).isEqualTo(1.0);
+        assertThat(routing.at("/candidates/1/cost_score").asDouble()).isLessThan(1.0);
+        assertThat(routing.at("/excluded/0/provider").asText()).isEqualTo("flutterwave");
+        assertThat(routing.get("chosen").asText()).isEqualTo("paystack");
+    }
+
+    @Test
+    void rulesAndStrategiesChangeWhileTheServiceRunsAndABadFileChangesNothing() throws Exception {
+        writeRules("""
+                version: api-1
+                banks:
+                  simulator_bank: ["424242"]
+                merchants:
+                  merchant_default: {strategy: priority, priority: [stripe, paystack]}
+                rules:
+                  - name: simulator-bank-to-paystack
+                    when: {bank: simulator_bank, metadata: {checkout: v2}}
+                    allow: [paystack]
+                """);
+        awaitVersion("api-1");
+
+        JsonNode byRule = postCharge(cardBody("4242424242424242", 5_000_000, Map.of("checkout", "v2"))).json();
+        assertThat(byRule.at("/routing/rule").asText()).isEqualTo("simulator-bank-to-paystack");
+        assertThat(byRule.at("/routing/dimensions/bank").asText()).isEqualTo("simulator_bank");
+        assertThat(byRule.at("/routing/excluded")).anySatisfy(e ->
+                assertThat(e.get("reason").asText()).isEqualTo("not allowed by rule simulator-bank-to-paystack"));
+        assertThat(byRule.get("provider").asText()).isEqualTo("paystack");
+
+        JsonNode byMerchant = postCharge(cardBody("4242424242424242", 5_000_000, Map.of())).json();
+        assertThat(byMerchant.at("/routing/strategy").asText()).isEqualTo("priority");
+        assertThat(byMerchant.get("provider").asText()).as("stripe first, though dearer").isEqualTo("stripe");
+
+        writeRules("version: api-2\nmerchants:\n  merchant_default: {strategy: priority}\n");
+        Thread.sleep(1_000);
+        assertThat(rules.version()).as("the bad version is refused").isEqualTo("api-1");
+        JsonNode still = postCharge(cardBody("4242424242424242", 5_000_000, Map.of())).json();
+        assertThat(still.at("/routing/rules_version").asText()).isEqualTo("api-1");
+        assertThat(get("/actuator/prometheus").text())
+                .containsPattern("payroute_routing_rules_reloads_total\\{[^}]*result=\"rejected\"[^}]*} [1-9]");
+    }
+
+    @Test
+    void outcomesArePublishedForOtherInstancesAndTheirsAreLearnt() throws Exception {
+        try (Connection connection = connectionFactory.createConnection();
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             MessageConsumer subscriber = session.createConsumer(session.createTopic(outcomesAddress))) {
+            connection.start();
+            postCharge(chargeBody(500_000, "NGN", Map.of("paystack", "AUTH_success")));
+
+            TextMessage published = (TextMessage) subscriber.receive(5_000);
+            assertThat(published).as("this instance's outcome, published").isNotNull();
+            JsonNode batch = JSON.readTree(published.getText());
+            assertThat(batch.at("/outcomes/0/provider").asText()).isEqualTo("paystack");
+            assertThat(batch.at("/outcomes/0/success").asBoolean()).isTrue();
+            assertThat(batch.at("/outcomes/0/dimensions/method").asText()).isEqualTo("tokens");
+        }
+
+        // another instance saw paystack fail 40 times on NGN tokens: this one scores paystack down
+        String failures = JSON.writeValueAsString(new RoutingOutcomes.Batch("another-instance",
+                java.util.Collections.nCopies(40, new RoutingOutcomes.Outcome("paystack",
+                        new Dimensions("tokens", "NGN", null, null, "500000-4999999"), false, 800))));
+        JmsTemplate jms = new JmsTemplate(connectionFactory);
+        jms.setPubSubDomain(true);
+        jms.send(outcomesAddress, s -> s.createTextMessage(failures));
+
+        JsonNode charge = null;
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (System.currentTimeMillis() < deadline) {
+            charge = postCharge(chargeBody(500_000, "NGN", Map.of("paystack", "AUTH_success", "stripe", "pm_card_success"))).json();
+            if (charge.at("/routing/candidates/0/provider").asText().equals("stripe")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(charge.at("/routing/candidates/0/provider").asText()).isEqualTo("stripe");
+        JsonNode paystack = charge.at("/routing/candidates/1");
+        assertThat(paystack.get("success_rate_samples").asInt()).isGreaterThanOrEqualTo(40);
+        assertThat(paystack.get("success_rate").asDouble()).isLessThan(0.3);
+        assertThat(get("/actuator/prometheus").text())
+                .containsPattern("payroute_routing_shared_outcomes_total\\{[^}]*direction=\"received\"[^}]*} [1-9]")
+                .containsPattern("payroute_routing_picks_total\\{[^}]*exploration=\"false\"");
+    }
+
+    private void writeRules(String yaml) throws Exception {
+        Files.createDirectories(RULES.getParent());
+        Files.writeString(RULES, yaml);
+    }
+
+    private void awaitVersion(String version) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (!rules.version().equals(version) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(rules.version()).isEqualTo(version);
+    }
+
+    private static String cardBody(String number, long amount, Map<String, String> metadata) {
+        try {
+            return """
+                    {"amount": %d, "currency": "NGN", "reference": "order-%d",
+                     "customer": {"email": "ada@example.com"},
+                     "payment_method": {"type": "card", "number": "%s", "exp_month": 12, "exp_year": 2031, "cvc": "123"},
+                     "metadata": %s}""".formatted(amount, System.nanoTime(), number, JSON.writeValueAsString(metadata));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
