@@ -2,9 +2,10 @@
 FROM eclipse-temurin:21-jre
 WORKDIR /opt/payroute
 COPY target/payroute.jar payroute.jar
-# routes and mappings stay editable files next to the jar, as in development
+# routes, mappings and routing rules stay editable files next to the jar, as in development
 COPY routes/ routes/
 COPY mappings/ mappings/
+COPY routing/ routing/
 RUN useradd --system --home /opt/payroute payroute && mkdir -p data && chown -R payroute /opt/payroute
 USER payroute
 EXPOSE 8080
