@@ -13,7 +13,8 @@ request = function()
     .. ' "payment_method": {"type": "tokens", "tokens": {"paystack": "AUTH_bench",'
     .. ' "flutterwave": "flw-t1nf-bench", "stripe": "pm_bench"}}}'
   return wrk.format("POST", "/v1/charges",
-    {["Content-Type"] = "application/json", ["Idempotency-Key"] = "bench-" .. id}, body)
+    {["Content-Type"] = "application/json", ["Idempotency-Key"] = "bench-" .. id,
+     ["Authorization"] = "Bearer sk_bench_merchant_key_000000000000"}, body)
 end
 
 -- per-thread status counts, summed in done()

@@ -36,7 +36,7 @@ run_wrk 64 "$DURATION" "(a) max throughput, 64 connections"
 clear_ledgers
 BODY='{"amount": 5000, "currency": "NGN", "customer": {"email": "bench@example.com"}, "payment_method": {"type": "tokens", "tokens": {"paystack": "AUTH_bench", "flutterwave": "flw-t1nf-bench", "stripe": "pm_bench"}}}'
 before=$(cpu_seconds)
-hey -z "${DURATION}s" -c 50 -q 20 -m POST -T application/json -d "$BODY" "http://127.0.0.1:$PORT/v1/charges" > "$WORK/hey.txt"
+hey -z "${DURATION}s" -c 50 -q 20 -m POST -T application/json -H "Authorization: Bearer $BENCH_KEY" -d "$BODY" "http://127.0.0.1:$PORT/v1/charges" > "$WORK/hey.txt"
 after=$(cpu_seconds)
 total=$(awk '/\[201\]/ {print $2}' "$WORK/hey.txt")
 printf '%-34s rps=%s p50_ms=%s p95_ms=%s p99_ms=%s status201=%s cpu_s_per_1000=%.2f\n' "(a) 1,000 charges/s offered" \

@@ -3,6 +3,8 @@
 # $PORT, with simulators on 28180-28183 and the broker acceptor on 127.0.0.1:61636, and waits until it is ready.
 # Sets PID, WORK, JAVA and BENCH_LOG; stops the service and removes WORK on exit.
 PORT=${BENCH_PORT:-8090}
+# the merchant key the load is sent with (rate limits lifted: the benchmark measures the service, not the limit)
+BENCH_KEY=sk_bench_merchant_key_000000000000
 WORK=$(mktemp -d /tmp/payroute-bench.XXXX)
 # JDK 21+ if present: virtual threads (spring.threads.virtual.enabled) instead of a bounded thread pool
 JAVA=${BENCH_JAVA:-$(ls -d /usr/lib/jvm/temurin-2[1-9]*/bin/java /usr/lib/jvm/*-2[1-9]-*/bin/java 2>/dev/null | head -n 1)}
@@ -14,6 +16,8 @@ JAVA=${JAVA:-java}
   --spring.datasource.url="jdbc:h2:file:$WORK/payroute;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
   --spring.artemis.embedded.data-directory="$WORK/artemis" \
   --payroute.secrets.key-file="$WORK/master.key" --payroute.admin.api-key-file="$WORK/admin-api-key" \
+  --payroute.bootstrap.api-key="$BENCH_KEY" \
+  --payroute.rate-limit.per-second=1000000 --payroute.rate-limit.burst=1000000 \
   --payroute.broker.acceptor-url="tcp://127.0.0.1:61636?protocols=CORE,AMQP" \
   --payroute.simulators.control-port=28180 \
   --payroute.simulators.providers.paystack.port=28181 \

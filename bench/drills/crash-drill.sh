@@ -48,6 +48,8 @@ PRODUCER_PASSWORD=${PAYROUTE_PRODUCER_PASSWORD:-producer-dev-only}
 API=http://127.0.0.1:$API_PORT
 CTL=http://127.0.0.1:$SIM_PORT
 JAR=$ROOT/target/payroute.jar
+# the merchant the REST charges are sent as (the drill's own, on its own schema)
+MERCHANT_KEY=sk_drill_merchant_key_0000000000000
 ARTEMIS_HOME=${ARTEMIS_HOME:-$(ls -d "$ROOT"/target/artemis-dist/apache-artemis-* 2>/dev/null | head -n 1)}
 TOTAL=$((QUEUE_CHARGES + REST_CHARGES))
 KILL_AFTER=$((TOTAL / 3))
@@ -154,6 +156,8 @@ SVC_ARGS=(
   --payroute.broker.acceptor-url="tcp://127.0.0.1:$BROKER_PORT?protocols=CORE,AMQP"
   --payroute.secrets.key-file="$WORK/master.key"
   --payroute.admin.api-key-file="$WORK/admin-api-key"
+  --payroute.bootstrap.api-key="$MERCHANT_KEY"
+  --payroute.rate-limit.per-second=1000000 --payroute.rate-limit.burst=1000000
   --payroute.simulators.enabled=false
   --payroute.raw-cards=false
   --payroute.providers.paystack.base-url=http://127.0.0.1:$((SIM_PORT + 1))
@@ -235,7 +239,7 @@ rest_config() {
   while read -r ref tokens; do
     b=$(body "$ref" "$tokens")
     # "next" separates transfers: one after the last would be an empty transfer that fails the whole run
-    printf '%surl = "%s/v1/charges"\nheader = "Content-Type: application/json"\nheader = "Prefer: respond-async"\n' "$sep" "$API"
+    printf '%surl = "%s/v1/charges"\nheader = "Content-Type: application/json"\nheader = "Prefer: respond-async"\nheader = "Authorization: Bearer %s"\n' "$sep" "$API" "$MERCHANT_KEY"
     printf 'header = "Idempotency-Key: %s"\ndata = "%s"\noutput = "/dev/null"\nwrite-out = "%s %%{http_code}\\n"\n' \
       "$ref" "${b//\"/\\\"}" "$ref"
     sep=$'next\n'
