@@ -25,6 +25,8 @@ public class ChargeJson {
         out.put("object", "charge");
         out.put("status", c.status().wire());
         out.put("amount", c.amount());
+        // held by refunds that have not failed (pending or succeeded)
+        out.put("amount_refunded", c.refundedAmount());
         out.put("currency", c.currency());
         out.put("reference", c.reference());
         out.put("description", c.description());

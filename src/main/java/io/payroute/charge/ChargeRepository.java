@@ -19,7 +19,8 @@ public class ChargeRepository {
                                String reference, String description, String customerJson, String paymentMethodJson, String metadataJson,
                                String provider, String providerReference, String failureCode, String failureCategory,
                                String failureMessage, String routingJson, String nextActionJson, int rounds,
-                               Instant nextRoundAt, String lastError, Instant createdAt, Instant updatedAt) {
+                               Instant nextRoundAt, String lastError, Instant createdAt, Instant updatedAt,
+                               long refundedAmount) {
 
         /** This charge after {@link #updateState}: what the row holds once that update committed. */
         public StoredCharge withState(ChargeStatus newStatus, String newProvider, String newProviderReference,
@@ -28,14 +29,14 @@ public class ChargeRepository {
             return new StoredCharge(id, merchantId, newStatus, amount, currency, reference, description, customerJson,
                     paymentMethodJson, metadataJson, newProvider, newProviderReference, code, category,
                     truncate(message, 1000), routing, newStatus == ChargeStatus.REQUIRES_ACTION ? nextAction : null,
-                    rounds, null, lastError, createdAt, now);
+                    rounds, null, lastError, createdAt, now, refundedAmount);
         }
 
         /** This charge after {@link #scheduleNextRound}. */
         public StoredCharge withNextRound(Instant at, String error, String routing, Instant now) {
             return new StoredCharge(id, merchantId, status, amount, currency, reference, description, customerJson,
                     paymentMethodJson, metadataJson, provider, providerReference, failureCode, failureCategory,
-                    failureMessage, routing, nextActionJson, rounds, at, truncate(error, 1000), createdAt, now);
+                    failureMessage, routing, nextActionJson, rounds, at, truncate(error, 1000), createdAt, now, refundedAmount);
         }
     }
 
@@ -242,7 +243,7 @@ public class ChargeRepository {
                 rs.getString("metadata"), rs.getString("provider"), rs.getString("provider_reference"),
                 rs.getString("failure_code"), rs.getString("failure_category"), rs.getString("failure_message"),
                 rs.getString("routing"), rs.getString("next_action"), rs.getInt("rounds"), instant(rs, "next_round_at"),
-                rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "updated_at"), rs.getLong("refunded_amount"));
     }
 
     private static StoredAttempt attempt(ResultSet rs, int row) throws SQLException {

@@ -94,7 +94,7 @@ public class ChargeService {
         return new ChargeRepository.StoredCharge(charge.id(), r.merchantId(),
                 ChargeStatus.PENDING, r.amount(), r.currency(), r.reference(), r.description(), write(customer(r)),
                 write(paymentMethod(r.paymentMethod())), write(r.metadata()), null, null, null, null, null, null, null,
-                rounds, nextRoundAt, null, charge.createdAt(), charge.createdAt());
+                rounds, nextRoundAt, null, charge.createdAt(), charge.createdAt(), 0);
     }
 
     private void insert(ChargeContext charge, Exchange exchange, ChargeRepository.StoredCharge row, Instant claimedUntil,

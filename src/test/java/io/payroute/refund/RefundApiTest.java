@@ -61,6 +61,7 @@ class RefundApiTest extends ApiTestSupport {
         assertThat(list.get("refundable").asLong()).isZero();
         assertThat(get("/v1/refunds/" + partial.json().get("id").asText()).json().get("reason").asText()).isEqualTo("one item returned");
         assertThat(refundedAtProvider("stripe", id)).isEqualTo(10_000);
+        assertThat(get("/v1/charges/" + id).json().get("amount_refunded").asLong()).isEqualTo(10_000);
         assertThat(get("/v1/events?charge=" + id + "&type=refund.succeeded").json().get("data")).hasSize(2);
     }
 

@@ -15,6 +15,8 @@ public record Charge(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
                 allowableValues = {"pending", "requires_action", "succeeded", "failed"}) String status,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "500000") long amount,
+        @JsonProperty("amount_refunded") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "0",
+                description = "Held by refunds that have not failed (pending or succeeded), minor units") long amountRefunded,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "NGN") String currency,
         @Schema(nullable = true) String reference,
         @Schema(nullable = true) String description,
