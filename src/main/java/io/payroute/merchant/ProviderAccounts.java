@@ -40,7 +40,7 @@ public class ProviderAccounts {
     public static final List<String> FIELDS = List.of("secret_key", "webhook_secret");
     static final Duration CACHE = Duration.ofSeconds(30);
 
-    private record Cached(Optional<String> secretKey, Instant until) {
+    private record Cached(Map<String, String> credentials, Instant until) {
     }
 
     private final JdbcTemplate jdbc;
@@ -113,20 +113,26 @@ public class ProviderAccounts {
 
     /** The merchant's secret key at the provider, if it has its own account there. */
     public Optional<String> secretKey(String merchantId, String provider) {
+        return credential(merchantId, provider, "secret_key");
+    }
+
+    /** One field ({@link #FIELDS}) of the merchant's account at the provider, if it has one with that field set. */
+    public Optional<String> credential(String merchantId, String provider, String field) {
         if (merchantId == null) {
             return Optional.empty();
         }
         String key = merchantId + ":" + provider;
         Instant now = clock.instant();
         Cached cached = cache.get(key);
-        if (cached != null && now.isBefore(cached.until())) {
-            return cached.secretKey();
+        if (cached == null || !now.isBefore(cached.until())) {
+            Map<String, String> credentials = jdbc.queryForList(
+                            "SELECT credentials FROM provider_accounts WHERE merchant_id = ? AND provider = ?",
+                            String.class, merchantId, provider).stream().findFirst()
+                    .map(sealed -> open(merchantId, provider, sealed)).orElse(Map.of());
+            cached = new Cached(credentials, now.plus(CACHE));
+            cache.put(key, cached);
         }
-        Optional<String> secret = jdbc.queryForList("SELECT credentials FROM provider_accounts WHERE merchant_id = ? AND provider = ?",
-                String.class, merchantId, provider).stream().findFirst()
-                .map(sealed -> open(merchantId, provider, sealed).get("secret_key"));
-        cache.put(key, new Cached(secret, now.plus(CACHE)));
-        return secret;
+        return Optional.ofNullable(cached.credentials().get(field));
     }
 
     /** Re-seals every account under the current master key (after a rotation); returns how many. */

@@ -89,6 +89,8 @@ public class ProviderProperties {
         private String algorithm = "HmacSHA512";
         private Duration tolerance = Duration.ofMinutes(5);
         private boolean confirmByStatusQuery;
+        /** For a merchant's own account (/v1/webhooks/{provider}/{merchant}): the account field holding the secret. */
+        private String accountSecret = "webhook_secret";
 
         public String getScheme() { return scheme; }
         public void setScheme(String scheme) { this.scheme = scheme; }
@@ -102,6 +104,8 @@ public class ProviderProperties {
         public void setTolerance(Duration tolerance) { this.tolerance = tolerance; }
         public boolean isConfirmByStatusQuery() { return confirmByStatusQuery; }
         public void setConfirmByStatusQuery(boolean v) { this.confirmByStatusQuery = v; }
+        public String getAccountSecret() { return accountSecret; }
+        public void setAccountSecret(String accountSecret) { this.accountSecret = accountSecret; }
     }
 
     public static class Fee {

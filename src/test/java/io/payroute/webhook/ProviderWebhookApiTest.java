@@ -298,6 +298,51 @@ class ProviderWebhookApiTest extends ApiTestSupport {
         }
     }
 
+    /** A merchant with its own Stripe account (the simulator's API key, its own webhook secret); returns its API key. */
+    private String merchantWithStripeAccount(String id, String webhookSecret) {
+        Response created = send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/admin/merchants"))
+                .header("Authorization", "Bearer adm_test_key").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"id\": \"" + id + "\", \"name\": \"" + id + "\"}")).build());
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        Response account = send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/v1/admin/merchants/" + id + "/provider-accounts/stripe"))
+                .header("Authorization", "Bearer adm_test_key").header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"secret_key\": \"" + STRIPE_KEY
+                        + "\", \"webhook_secret\": \"" + webhookSecret + "\"}")).build());
+        assertThat(account.status()).as(account.text()).isEqualTo(200);
+        return created.json().at("/api_key/key").asText();
+    }
+
+    @Test
+    void aMerchantsOwnAccountHasItsOwnWebhookUrlAndSecretThatSpeakOnlyForItsCharges() {
+        String ownKey = merchantWithStripeAccount("webhook_own_a", "whsec_own_account_a");
+        merchantWithStripeAccount("webhook_own_b", "whsec_own_account_b");
+        JsonNode charge = post("/v1/charges", chargeBody(4_200, "USD", Map.of("stripe", "pm_pending")),
+                Map.of("Authorization", "Bearer " + ownKey)).json();
+        assertThat(charge.get("status").asText()).isEqualTo("pending");
+        String id = charge.get("id").asText();
+        simulators.settle("stripe", charge.at("/attempts/0/reference").asText(), true);
+        String body = stripeWebhook("evt_own_" + id, "payment_intent.succeeded", charge.at("/attempts/0/provider_reference").asText());
+        long now = Instant.now().getEpochSecond();
+
+        assertThat(deliver("stripe/webhook_own_a", body, Map.of("Stripe-Signature", stripeSignature(body, now, STRIPE_SECRET))).status())
+                .as("the platform's secret does not sign for a merchant's account").isEqualTo(401);
+        assertThat(deliver("stripe/nobody_here", body, Map.of("Stripe-Signature", stripeSignature(body, now, STRIPE_SECRET))).status())
+                .isEqualTo(404);
+        // another merchant's URL and secret: verified, but it cannot touch this merchant's charge
+        assertThat(deliver("stripe/webhook_own_b", body, Map.of("Stripe-Signature", stripeSignature(body, now, "whsec_own_account_b"))).status())
+                .isEqualTo(200);
+        sleep(500);
+        assertThat(get("/v1/admin/provider-webhooks").status()).isEqualTo(401);
+        assertThat(jdbc.queryForObject("SELECT status FROM charges WHERE id = ?", String.class, id)).isEqualTo("pending");
+
+        String again = stripeWebhook("evt_own2_" + id, "payment_intent.succeeded", charge.at("/attempts/0/provider_reference").asText());
+        assertThat(deliver("stripe/webhook_own_a", again, Map.of("Stripe-Signature", stripeSignature(again, now, "whsec_own_account_a"))).status())
+                .isEqualTo(200);
+        awaitWebhook("stripe", id, "applied");
+        assertThat(jdbc.queryForObject("SELECT status FROM charges WHERE id = ?", String.class, id)).isEqualTo("succeeded");
+    }
+
     @Test
     void anUnknownProviderHasNoWebhookEndpoint() {
         Response r = deliver("acme", "{}", Map.of());

@@ -26,6 +26,7 @@ import io.payroute.charge.ChargeService;
 import io.payroute.charge.ChargeStatus;
 import io.payroute.charge.Ids;
 import io.payroute.charge.Outcome;
+import io.payroute.merchant.ProviderAccounts;
 import io.payroute.observability.ChargeMetrics;
 import io.payroute.provider.Mappings;
 import io.payroute.provider.ProviderCall;
@@ -69,11 +70,14 @@ public class ProviderWebhooks {
     static final String DUPLICATE = "webhookDuplicate";
     /** Message headers on the queued webhook. */
     static final String PROVIDER = "provider";
+    /** Set when the webhook came to a merchant's own URL: it may only touch that merchant's objects. */
+    static final String MERCHANT = "merchant";
     static final String RECEIVED_AT = "receivedAt";
     private static final Logger log = LoggerFactory.getLogger(ProviderWebhooks.class);
 
     private final Map<String, WebhookVerifier> verifiers = new LinkedHashMap<>();
     private final ProviderProperties providers;
+    private final ProviderAccounts accounts;
     private final Mappings mappings;
     private final ChargeRepository charges;
     private final ChargeService chargeService;
@@ -85,11 +89,12 @@ public class ProviderWebhooks {
     private final ObjectMapper json;
     private final Clock clock;
 
-    public ProviderWebhooks(ProviderProperties providers, Mappings mappings, ChargeRepository charges,
+    public ProviderWebhooks(ProviderProperties providers, ProviderAccounts accounts, Mappings mappings, ChargeRepository charges,
                             ChargeService chargeService, ProviderWebhookRepository repository,
                             RefundRepository refundRepository, Refunds refunds, TransactionTemplate tx,
                             ChargeMetrics metrics, ObjectMapper json, Clock clock) {
         this.providers = providers;
+        this.accounts = accounts;
         this.mappings = mappings;
         this.charges = charges;
         this.chargeService = chargeService;
@@ -121,9 +126,11 @@ public class ProviderWebhooks {
         Message in = exchange.getMessage();
         LogContext.correlate(exchange, Ids.requestId());
         String provider = in.getHeader(PROVIDER, String.class);
-        WebhookVerifier verifier = provider == null ? null : verifiers.get(provider);
+        String merchant = in.getHeader(MERCHANT, String.class);
+        WebhookVerifier verifier = provider == null ? null : merchant == null ? verifiers.get(provider) : merchantVerifier(provider, merchant);
         if (verifier == null) {
-            throw ProblemException.notFound("webhook endpoint for provider '" + String.valueOf(provider).replaceAll("[^a-z0-9_-]", "") + "'");
+            throw ProblemException.notFound("webhook endpoint for provider '" + String.valueOf(provider).replaceAll("[^a-z0-9_-]", "") + "'"
+                    + (merchant == null ? "" : " and this merchant"));
         }
         byte[] body = in.getBody(byte[].class);
         byte[] raw = body == null ? new byte[0] : body;
@@ -135,8 +142,27 @@ public class ProviderWebhooks {
         }
         in.removeHeaders("*");
         in.setHeader(PROVIDER, provider);
+        if (merchant != null) {
+            in.setHeader(MERCHANT, merchant);
+        }
         in.setHeader(RECEIVED_AT, clock.instant().toEpochMilli());
         in.setBody(raw);
+    }
+
+    /**
+     * The provider's scheme with the merchant's own secret (the account field {@code webhook.account-secret}), for
+     * a merchant whose provider account sends its webhooks to {@code /v1/webhooks/{provider}/{merchant}}.
+     */
+    private WebhookVerifier merchantVerifier(String provider, String merchant) {
+        ProviderProperties.Provider p = providers.getProviders().get(provider);
+        if (p == null || !p.isEnabled() || p.getWebhook() == null || !merchant.matches("^[a-z0-9_]{3,64}$")) {
+            return null;
+        }
+        ProviderProperties.Webhook w = p.getWebhook();
+        return accounts.credential(merchant, provider, w.getAccountSecret())
+                .map(secret -> WebhookVerifier.of(WebhookVerifier.Scheme.fromConfig(w.getScheme()), w.getHeader(), secret,
+                        w.getAlgorithm(), w.getTolerance()))
+                .orElse(null);
     }
 
     /** REST step once the webhook is on the queue: the provider may stop retrying. */
@@ -163,8 +189,12 @@ public class ProviderWebhooks {
                 text(mapped, "currency"), receivedAt == null ? clock.instant() : Instant.ofEpochMilli(receivedAt),
                 Redaction.redactText(new String(raw, StandardCharsets.UTF_8)));
         boolean isRefund = "refund".equals(event.object());
-        Optional<StoredAttempt> attempt = isRefund ? Optional.empty() : attemptOf(event);
-        Optional<StoredRefund> refund = isRefund ? refundOf(event) : Optional.empty();
+        String merchant = in.getHeader(MERCHANT, String.class);
+        // a webhook to a merchant's own URL, signed with its own secret, speaks only for that merchant's objects
+        Optional<StoredAttempt> attempt = isRefund ? Optional.empty() : attemptOf(event)
+                .filter(a -> merchant == null || ownedBy(Ids.chargeOfAttemptReference(a.attemptReference()).orElseThrow(), merchant));
+        Optional<StoredRefund> refund = isRefund ? refundOf(event).filter(r -> merchant == null || r.merchantId().equals(merchant))
+                : Optional.empty();
         boolean duplicate = repository.exists(provider, event.eventId());
         boolean actionable = !duplicate && (isRefund ? refund.isPresent() : attempt.isPresent() && "charge".equals(event.object()));
         ProviderCalls.resetCallState(exchange);
@@ -228,6 +258,10 @@ public class ProviderWebhooks {
                 .toList();
         // two pending refunds of the same amount cannot be told apart: reconciliation settles them instead
         return candidates.size() == 1 ? Optional.of(candidates.get(0)) : Optional.empty();
+    }
+
+    private boolean ownedBy(String chargeId, String merchant) {
+        return charges.findCharge(merchant, chargeId).isPresent();
     }
 
     private Optional<StoredAttempt> attemptOf(ProviderEvent event) {
