@@ -86,6 +86,8 @@ public class ChargeIntake {
         exchange.setProperty(RECEIVED, message);
         String correlation = message.getJMSCorrelationID();
         LogContext.correlate(exchange, ChargeFlow.validRequestId(correlation) ? correlation : Ids.requestId());
+        String producer = validatedUser(message);
+        LogContext.actor(exchange, "broker:" + (producer == null ? "unknown" : producer), null);
         exchange.getMessage().removeHeaders("*");
         ChargeContext.ReplyTo replyTo = replyTo(message);
         String merchant = merchant(message);

@@ -241,7 +241,7 @@ class RefundsTest extends WebhookReceiverSupport {
         assertThat(pending.status()).isEqualTo(200);
         String id = refundId(provider, pending);
         assertThat(status(provider, refundObject(provider, pending))).isEqualTo(LedgerEntry.PENDING);
-        receiver.expectNothing(QUIET); // pending until settled: no auto-settle with pending_settle_ms 0
+        receiver.expectNothingAbout(id, QUIET); // pending until settled: no auto-settle with pending_settle_ms 0
         assertThat(fetchedStatus(provider, id)).isEqualTo(LedgerEntry.PENDING);
 
         Resp settled = settleRefund(provider, id, "succeeded");

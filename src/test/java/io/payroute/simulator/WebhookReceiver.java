@@ -92,6 +92,20 @@ final class WebhookReceiver implements AutoCloseable {
         assertThat(r).as("no webhook expected, got " + (r == null ? null : new String(r.body()))).isNull();
     }
 
+    /**
+     * Asserts that no webhook mentioning {@code text} (an id of this test's objects) comes within {@code quiet};
+     * late webhooks of earlier tests' objects are skipped.
+     */
+    void expectNothingAbout(String text, Duration quiet) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + quiet.toMillis();
+        for (long left = quiet.toMillis(); left > 0; left = deadline - System.currentTimeMillis()) {
+            Received r = received.poll(left, TimeUnit.MILLISECONDS);
+            if (r != null && new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).contains(text)) {
+                throw new AssertionError("no webhook about " + text + " expected, got " + new String(r.body()));
+            }
+        }
+    }
+
     List<Received> drain() {
         List<Received> out = new ArrayList<>();
         received.drainTo(out);

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.payroute.api.ProblemException;
 import io.payroute.api.ProblemException.FieldError;
 import io.payroute.api.Responses;
+import io.payroute.audit.AuditLog;
 import io.payroute.charge.Ids;
 import io.payroute.merchant.MerchantAuth;
 import io.payroute.webhook.WebhookProperties;
@@ -41,15 +42,17 @@ public class WebhookEndpointsApi {
     private static final Logger log = LoggerFactory.getLogger(WebhookEndpointsApi.class);
 
     private final WebhookEndpointRepository endpoints;
+    private final AuditLog audit;
     private final EndpointSecrets secrets;
     private final EndpointAddressPolicy addresses;
     private final WebhookProperties properties;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public WebhookEndpointsApi(WebhookEndpointRepository endpoints, EndpointSecrets secrets, EndpointAddressPolicy addresses,
+    public WebhookEndpointsApi(WebhookEndpointRepository endpoints, AuditLog audit, EndpointSecrets secrets, EndpointAddressPolicy addresses,
                                WebhookProperties properties, ObjectMapper json, Clock clock) {
         this.endpoints = endpoints;
+        this.audit = audit;
         this.secrets = secrets;
         this.addresses = addresses;
         this.properties = properties;
@@ -74,6 +77,7 @@ public class WebhookEndpointsApi {
         WebhookEndpoint endpoint = new WebhookEndpoint(id, merchantId, url, description, events, WebhookEndpoint.ENABLED,
                 secrets.seal(id, secret), null, null, now, now);
         endpoints.insert(endpoint);
+        audit.record("webhook_endpoint.created", "webhook_endpoint", id, url + " " + events);
         log.info("webhook endpoint {} registered for {}", id, events);
         Responses.json(exchange, 201, render(endpoint).put("secret", secret).toString());
     }
@@ -112,7 +116,7 @@ public class WebhookEndpointsApi {
         WebhookEndpoint updated = new WebhookEndpoint(current.id(), current.merchantId(), url, description, events, status,
                 current.sealedSecret(), current.sealedPreviousSecret(), current.previousSecretExpiresAt(),
                 current.createdAt(), clock.instant());
-        save(updated);
+        save(updated, "updated");
         Responses.json(exchange, 200, render(updated).toString());
     }
 
@@ -120,7 +124,7 @@ public class WebhookEndpointsApi {
     public void delete(Exchange exchange) {
         WebhookEndpoint current = find(exchange);
         save(new WebhookEndpoint(current.id(), current.merchantId(), current.url(), current.description(), current.enabledEvents(),
-                WebhookEndpoint.DELETED, current.sealedSecret(), null, null, current.createdAt(), clock.instant()));
+                WebhookEndpoint.DELETED, current.sealedSecret(), null, null, current.createdAt(), clock.instant()), "deleted");
         Responses.json(exchange, 200, json.createObjectNode().put("id", current.id()).put("object", "webhook_endpoint")
                 .put("deleted", true).toString());
     }
@@ -133,16 +137,19 @@ public class WebhookEndpointsApi {
         WebhookEndpoint rotated = new WebhookEndpoint(current.id(), current.merchantId(), current.url(), current.description(),
                 current.enabledEvents(), current.status(), secrets.seal(current.id(), secret), current.sealedSecret(),
                 now.plus(properties.getRotationOverlap()), current.createdAt(), now);
-        save(rotated);
+        save(rotated, "secret_rotated");
         log.info("webhook endpoint {}: secret rotated; the previous one signs until {}", current.id(),
                 rotated.previousSecretExpiresAt());
         Responses.json(exchange, 200, render(rotated).put("secret", secret).toString());
     }
 
-    private void save(WebhookEndpoint endpoint) {
+    /** Applies and audits a change ({@code action}: updated, deleted, secret_rotated). */
+    private void save(WebhookEndpoint endpoint, String action) {
         if (!endpoints.update(endpoint)) {
             throw ProblemException.notFound("webhook endpoint " + endpoint.id());
         }
+        audit.record("webhook_endpoint." + action, "webhook_endpoint", endpoint.id(),
+                endpoint.status() + " " + endpoint.url() + " " + endpoint.enabledEvents());
     }
 
     private WebhookEndpoint find(Exchange exchange) {
