@@ -1,5 +1,9 @@
 package io.payroute.charge;
 
+import static io.payroute.sql.SqlValues.ts;
+import static io.payroute.sql.SqlValues.instant;
+import static io.payroute.sql.SqlValues.truncate;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -255,16 +259,4 @@ public class ChargeRepository {
                 instant(rs, "started_at"), instant(rs, "finished_at"));
     }
 
-    static Timestamp ts(Instant instant) {
-        return instant == null ? null : Timestamp.from(instant);
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
-    }
-
-    static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
-    }
 }

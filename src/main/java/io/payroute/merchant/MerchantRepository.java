@@ -1,5 +1,8 @@
 package io.payroute.merchant;
 
+import static io.payroute.sql.SqlValues.ts;
+import static io.payroute.sql.SqlValues.instant;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -95,12 +98,4 @@ public class MerchantRepository {
                 instant(rs, "created_at"));
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
-    }
-
-    private static Timestamp ts(Instant i) {
-        return i == null ? null : Timestamp.from(i);
-    }
 }

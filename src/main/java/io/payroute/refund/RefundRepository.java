@@ -1,5 +1,8 @@
 package io.payroute.refund;
 
+import static io.payroute.sql.SqlValues.ts;
+import static io.payroute.sql.SqlValues.truncate;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -123,11 +126,4 @@ public class RefundRepository {
                 rs.getString("failure_message"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
     }
 
-    private static Timestamp ts(Instant i) {
-        return i == null ? null : Timestamp.from(i);
-    }
-
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
-    }
 }

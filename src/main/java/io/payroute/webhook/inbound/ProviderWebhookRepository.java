@@ -1,5 +1,7 @@
 package io.payroute.webhook.inbound;
 
+import static io.payroute.sql.SqlValues.truncate;
+
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -58,7 +60,4 @@ public class ProviderWebhookRepository {
                 : jdbc.query(select + " WHERE result = ? ORDER BY received_at DESC LIMIT ?", row, result, limit);
     }
 
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
-    }
 }

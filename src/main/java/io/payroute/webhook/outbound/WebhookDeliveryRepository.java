@@ -1,5 +1,9 @@
 package io.payroute.webhook.outbound;
 
+import static io.payroute.sql.SqlValues.ts;
+import static io.payroute.sql.SqlValues.instant;
+import static io.payroute.sql.SqlValues.truncate;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -108,16 +112,4 @@ public class WebhookDeliveryRepository {
                 instant(rs, "updated_at"));
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
-    }
-
-    private static Timestamp ts(Instant i) {
-        return i == null ? null : Timestamp.from(i);
-    }
-
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
-    }
 }

@@ -1,5 +1,7 @@
 package io.payroute.webhook.outbound;
 
+import static io.payroute.sql.SqlValues.ts;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -70,7 +72,4 @@ public class WebhookEndpointRepository {
                 rs.getTimestamp("updated_at").toInstant());
     }
 
-    private static Timestamp ts(Instant i) {
-        return i == null ? null : Timestamp.from(i);
-    }
 }
