@@ -24,6 +24,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * {@code /v1/webhook-endpoints} (bean {@code webhookEndpointsApi}, routes/webhooks.yaml): a merchant registers
@@ -43,16 +44,19 @@ public class WebhookEndpointsApi {
 
     private final WebhookEndpointRepository endpoints;
     private final AuditLog audit;
+    private final TransactionTemplate tx;
     private final EndpointSecrets secrets;
     private final EndpointAddressPolicy addresses;
     private final WebhookProperties properties;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public WebhookEndpointsApi(WebhookEndpointRepository endpoints, AuditLog audit, EndpointSecrets secrets, EndpointAddressPolicy addresses,
+    public WebhookEndpointsApi(WebhookEndpointRepository endpoints, AuditLog audit, TransactionTemplate tx, EndpointSecrets secrets,
+                               EndpointAddressPolicy addresses,
                                WebhookProperties properties, ObjectMapper json, Clock clock) {
         this.endpoints = endpoints;
         this.audit = audit;
+        this.tx = tx;
         this.secrets = secrets;
         this.addresses = addresses;
         this.properties = properties;
@@ -76,8 +80,10 @@ public class WebhookEndpointsApi {
         Instant now = clock.instant();
         WebhookEndpoint endpoint = new WebhookEndpoint(id, merchantId, url, description, events, WebhookEndpoint.ENABLED,
                 secrets.seal(id, secret), null, null, now, now);
-        endpoints.insert(endpoint);
-        audit.record("webhook_endpoint.created", "webhook_endpoint", id, url + " " + events);
+        tx.executeWithoutResult(s -> {
+            endpoints.insert(endpoint);
+            audit.record("webhook_endpoint.created", "webhook_endpoint", id, url + " " + events);
+        });
         log.info("webhook endpoint {} registered for {}", id, events);
         Responses.json(exchange, 201, render(endpoint).put("secret", secret).toString());
     }
@@ -145,11 +151,13 @@ public class WebhookEndpointsApi {
 
     /** Applies and audits a change ({@code action}: updated, deleted, secret_rotated). */
     private void save(WebhookEndpoint endpoint, String action) {
-        if (!endpoints.update(endpoint)) {
-            throw ProblemException.notFound("webhook endpoint " + endpoint.id());
-        }
-        audit.record("webhook_endpoint." + action, "webhook_endpoint", endpoint.id(),
-                endpoint.status() + " " + endpoint.url() + " " + endpoint.enabledEvents());
+        tx.executeWithoutResult(s -> {
+            if (!endpoints.update(endpoint)) {
+                throw ProblemException.notFound("webhook endpoint " + endpoint.id());
+            }
+            audit.record("webhook_endpoint." + action, "webhook_endpoint", endpoint.id(),
+                    endpoint.status() + " " + endpoint.url() + " " + endpoint.enabledEvents());
+        });
     }
 
     private WebhookEndpoint find(Exchange exchange) {
