@@ -19,7 +19,8 @@ import io.payroute.charge.PaymentMethod;
 /**
  * Replays a day-like stream of card charges through the real router (ProviderRouter.decide, ProviderHealth.record,
  * the scorer and the rules, as the routes call them; no HTTP) on a simulated clock, once per strategy, and
- * compares success rate, fee and latency (docs/routing.md#simulation, bench/README.md).
+ * compares success rate, fee, what the merchant keeps (the amounts of successful charges less their fees) and
+ * latency (docs/routing.md#simulation, bench/README.md).
  * <p>
  * The scenario, fixed before the first run: NGN card charges every 0.5 s, issued by gtbank (40 %), zenith (35 %)
  * and other banks (25 %), visa 45 % / mastercard 40 % / verve 15 %, amounts log-uniform from 1,000 to 500,000 NGN;
@@ -71,7 +72,7 @@ public final class RoutingSimulation {
     }
 
     /** The figures of one strategy over one run. */
-    record Result(String strategy, double successRate, double averageFee, long p95LatencyMs, double healthyAverageFee,
+    record Result(String strategy, double successRate, double averageFee, double netValue, long p95LatencyMs, double healthyAverageFee,
                   double alphaGtbankShareBefore, double alphaGtbankShareDuring, double alphaGtbankShareRegained,
                   Integer regainedAfter, double explorationShare) {
     }
@@ -120,6 +121,7 @@ public final class RoutingSimulation {
                 RoutingFixture.shippedProperties(), seed + 1);
         int successes = 0;
         long fees = 0;
+        long netValue = 0;
         long healthyFees = 0;
         int healthySuccesses = 0;
         int explored = 0;
@@ -144,6 +146,7 @@ public final class RoutingSimulation {
                 long fee = f.catalog.fee(provider, "NGN", "card", c.amount());
                 successes++;
                 fees += fee;
+                netValue += c.amount() - fee;
                 if (i < outageStart) {
                     healthySuccesses++;
                     healthyFees += fee;
@@ -154,6 +157,7 @@ public final class RoutingSimulation {
         double before = gtbankShare(alphaOnGtbank, outageStart - 2_000, outageStart);
         double regainedShare = gtbankShare(alphaOnGtbank, outageEnd + 1_500, outageEnd + 2_000);
         return new Result(strategy, successes / (double) transactions, fees / 100.0 / successes,
+                netValue / 100.0 / transactions,
                 latencies[(int) Math.ceil(0.95 * transactions) - 1], healthyFees / 100.0 / healthySuccesses, before,
                 gtbankShare(alphaOnGtbank, outageStart, outageEnd), regainedShare, regainedAfter(alphaOnGtbank, before),
                 explored / (double) transactions);
@@ -230,25 +234,31 @@ public final class RoutingSimulation {
         return r.regainedAfter() == null ? "never" : r.regainedAfter() + " tx";
     }
 
-    /** Smart against the best other strategy, and the three targets of the routing issue. */
-    record Verdict(String bestStatic, double upliftPoints, Integer regainedAfter, double healthyFeeGapPercent) {
+    /**
+     * Smart against the best other strategy, the three targets of the routing issue, and what the merchant keeps:
+     * smart's net value per charge against the static strategy that keeps the most.
+     */
+    record Verdict(String bestStatic, double upliftPoints, Integer regainedAfter, double healthyFeeGapPercent,
+                   String bestNetStatic, double netValueGain) {
 
         static Verdict of(List<Result> results) {
             Result smart = results.get(0);
             Result best = results.stream().skip(1).max(Comparator.comparingDouble(Result::successRate)).orElseThrow();
+            Result bestNet = results.stream().skip(1).max(Comparator.comparingDouble(Result::netValue)).orElseThrow();
             Result cheapest = results.stream().filter(r -> r.strategy().equals("cheapest")).findFirst().orElseThrow();
             return new Verdict(best.strategy(), 100 * (smart.successRate() - best.successRate()), smart.regainedAfter(),
-                    100 * (smart.healthyAverageFee() / cheapest.healthyAverageFee() - 1));
+                    100 * (smart.healthyAverageFee() / cheapest.healthyAverageFee() - 1), bestNet.strategy(),
+                    smart.netValue() - bestNet.netValue());
         }
 
         String summary() {
             return String.format(Locale.ROOT, "uplift over best static (%s) %+.2f points [target >= +1.5: %s]; alpha's gtbank"
                             + " share back to 80 %% after %s [target <= 2,000: %s]; healthy-phase fee vs cheapest %+.1f %%"
-                            + " [target <= +5 %%: %s]",
+                            + " [target <= +5 %%: %s]; net per charge vs best static (%s) %+.2f NGN",
                     bestStatic, upliftPoints, upliftPoints >= 1.5 ? "met" : "MISSED",
                     regainedAfter == null ? "never" : regainedAfter + " tx",
                     regainedAfter != null && regainedAfter <= 2_000 ? "met" : "MISSED",
-                    healthyFeeGapPercent, healthyFeeGapPercent <= 5 ? "met" : "MISSED");
+                    healthyFeeGapPercent, healthyFeeGapPercent <= 5 ? "met" : "MISSED", bestNetStatic, netValueGain);
         }
     }
 
@@ -267,11 +277,11 @@ public final class RoutingSimulation {
         List<Result> results = first.runAll();
         System.out.printf(Locale.ROOT, "%n%d transactions, seed %d, alpha's gtbank outage from transaction %d to %d%n%n",
                 n, seeds.get(0), first.outageStart, first.outageEnd);
-        System.out.println("| strategy | success rate | avg fee (NGN) | p95 latency | avg fee, healthy phase | alpha's gtbank share before / during / 1,500–2,000 after | back to 80 % after | exploration |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| strategy | success rate | avg fee (NGN) | merchant's net per charge (NGN) | p95 latency | avg fee, healthy phase | alpha's gtbank share before / during / 1,500–2,000 after | back to 80 % after | exploration |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %.2f %% | %.2f | %d ms | %.2f | %.0f %% / %.0f %% / %.0f %% | %s | %.1f %% |%n",
-                    r.strategy(), 100 * r.successRate(), r.averageFee(), r.p95LatencyMs(), r.healthyAverageFee(),
+            System.out.printf(Locale.ROOT, "| %s | %.2f %% | %.2f | %.2f | %d ms | %.2f | %.0f %% / %.0f %% / %.0f %% | %s | %.1f %% |%n",
+                    r.strategy(), 100 * r.successRate(), r.averageFee(), r.netValue(), r.p95LatencyMs(), r.healthyAverageFee(),
                     100 * r.alphaGtbankShareBefore(), 100 * r.alphaGtbankShareDuring(), 100 * r.alphaGtbankShareRegained(),
                     regained(r), 100 * r.explorationShare());
         }
