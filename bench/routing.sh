@@ -3,7 +3,7 @@
 #   bench/routing.sh simulation [transactions [seed...]]   smart against the static strategies, 20,000 charges, seed 7
 #   bench/routing.sh benchmark [decisions]                 the cost of one routing decision, 10 providers x 5 dimensions
 # BENCH_JAVA=/path/to/java picks the JDK (default: java on the PATH); BENCH_JAVA_OPTS adds JVM options, such as
-# -Dpayroute.routing.weights.cost=0.1 to try other routing settings than application.yaml's.
+# -Dpayroute.routing.success-value-percent=50 to try other routing settings than application.yaml's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -45,7 +45,6 @@ public class ProviderRouter {
     private final ChargeMetrics metrics;
     private final AmountBands bands;
     private final double explorationShare;
-    private final double successRateWeight;
     private final RandomGenerator random;
     private final Rotation rotation = new Rotation();
 
@@ -66,7 +65,6 @@ public class ProviderRouter {
         this.metrics = metrics;
         this.bands = new AmountBands(properties.getAmountBands());
         this.explorationShare = properties.getExplorationShare();
-        this.successRateWeight = properties.getWeights().getSuccessRate();
         this.random = random;
     }
 
@@ -103,7 +101,7 @@ public class ProviderRouter {
         List<Scored> ordered = order(policy, scorer.score(eligible, request, health.keys(dimensions)), scope);
         boolean explored = policy.strategy() == Strategy.SMART && explore(ordered);
         return new RoutingDecision(policy.strategy().wire(), rule == null ? null : rule.name(), ruleSet.version(),
-                dimensions, scorer.weights(), explored, ordered.stream().map(Scored::candidate).toList(), excluded);
+                dimensions, scorer.objective(), explored, ordered.stream().map(Scored::candidate).toList(), excluded);
     }
 
     private Dimensions dimensions(ChargeRequest request, RuleSet ruleSet) {
@@ -134,7 +132,7 @@ public class ProviderRouter {
     private List<Scored> order(RuleSet.Policy policy, List<Scored> scored, String scope) {
         List<Scored> ordered = new ArrayList<>(scored);
         switch (policy.strategy()) {
-            case SMART -> ordered.sort(Comparator.comparingDouble((Scored s) -> s.candidate().score()).reversed());
+            case SMART -> ordered.sort(Comparator.comparingLong((Scored s) -> s.candidate().score()).reversed());
             case PRIORITY -> ordered.sort(Comparator.comparingInt(s -> {
                 int rank = policy.priority().indexOf(s.provider());
                 return rank < 0 ? Integer.MAX_VALUE : rank;
@@ -168,18 +166,18 @@ public class ProviderRouter {
 
     /**
      * Hedging: with probability exploration-share, the first place goes to a non-leading provider whose circuit
-     * is not open, chosen by Thompson sampling (each one's score with its success rate drawn from its Beta
-     * posterior, highest wins), so the traffic spent exploring goes mostly where the leader is most in doubt.
+     * is not open, chosen by Thompson sampling (each one's expected net value with its success rate drawn from its
+     * Beta posterior, highest wins), so the traffic spent exploring goes mostly where the leader is most in doubt.
      */
     private boolean explore(List<Scored> ordered) {
         if (ordered.size() < 2 || explorationShare <= 0 || random.nextDouble() >= explorationShare) {
             return false;
         }
         Scored pick = null;
-        double best = -1;
+        double best = Double.NEGATIVE_INFINITY;
         for (Scored s : ordered.subList(1, ordered.size())) {
             if (s.circuitFactor() > 0) {
-                double draw = s.sampledScore(random, successRateWeight);
+                double draw = s.sampledScore(random);
                 if (draw > best) {
                     best = draw;
                     pick = s;

@@ -1,9 +1,7 @@
 package io.payroute.routing;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.random.RandomGenerator;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -13,87 +11,82 @@ import io.payroute.provider.ProviderCatalog;
 import org.springframework.stereotype.Component;
 
 /**
- * Scores the providers able to take a charge (docs/routing.md#score):
- * score = (w_sr · success rate + w_lat · latency score + w_cost · cost score) · circuit factor, where the success
- * rate is the provider's at the charge's most specific well-sampled dimension level, the latency score is 1 up to
- * the threshold and falls to 0 at latency-worst, the cost score falls from 1 (cheapest eligible fee) to 0 at
- * cost-span-percent of the amount above it, and the circuit factor is 1 closed, 0.5 half-open, 0 open.
+ * Scores the providers able to take a charge by the merchant's expected net value of sending it there, in minor
+ * units of the charge's currency (docs/routing.md#score):
+ * score = success rate · circuit factor · (value − fee) − latency penalty, where value is success-value-percent of
+ * the amount, the success rate is the provider's posterior mean at the charge's most specific well-sampled
+ * dimension level, the circuit factor is 1 closed, 0.5 half-open, 0 open, and the latency penalty is
+ * latency-cost-percent-per-second of the value for each second of p95 latency beyond latency-threshold.
+ * A success rate and a fee thus weigh what they are worth in money: three points of success rate on a charge
+ * outweigh a fee 1.5 % of its amount higher, and between providers as likely to succeed the cheaper one wins.
  */
 @Component
 public class ProviderScorer {
 
     /** A candidate's explained score, with the posterior Thompson sampling draws its success rate from. */
-    record Scored(RoutingDecision.Candidate candidate, ProviderHealth.Estimate estimate, double otherParts, double circuitFactor) {
+    record Scored(RoutingDecision.Candidate candidate, ProviderHealth.Estimate estimate, double circuitFactor,
+                  double valueIfSucceeded, double latencyPenalty) {
 
         String provider() {
             return candidate.provider();
         }
 
         /** The score with the success rate drawn from the provider's Beta posterior instead of its mean. */
-        double sampledScore(RandomGenerator random, double successRateWeight) {
-            double rate = BetaSampler.sample(random, estimate.alpha(), estimate.beta());
-            return (successRateWeight * rate + otherParts) * circuitFactor;
+        double sampledScore(RandomGenerator random) {
+            double successRate = BetaSampler.sample(random, estimate.alpha(), estimate.beta());
+            return successRate * circuitFactor * valueIfSucceeded - latencyPenalty;
         }
     }
 
     private final ProviderCatalog catalog;
     private final ProviderHealth health;
     private final CircuitBreakerRegistry breakers;
-    private final RoutingProperties.Weights weights;
-    private final Map<String, Double> weightsExplained;
+    private final RoutingDecision.Objective objective;
+    private final double successValueShare;
     private final long latencyThresholdMs;
-    private final long latencyWorstMs;
-    private final double costSpan;
+    private final double latencyCostSharePerMs;
 
     public ProviderScorer(ProviderCatalog catalog, ProviderHealth health, CircuitBreakerRegistry breakers,
                           RoutingProperties properties) {
+        if (properties.getSuccessValuePercent() <= 0 || properties.getLatencyCostPercentPerSecond() < 0) {
+            throw new IllegalStateException("payroute.routing.success-value-percent must be above 0 and"
+                    + " latency-cost-percent-per-second at least 0");
+        }
         this.catalog = catalog;
         this.health = health;
         this.breakers = breakers;
-        this.weights = properties.getWeights();
-        this.weightsExplained = Map.of("success_rate", weights.getSuccessRate(), "latency", weights.getLatency(),
-                "cost", weights.getCost());
         this.latencyThresholdMs = properties.getLatencyThreshold().toMillis();
-        this.latencyWorstMs = properties.getLatencyWorst().toMillis();
-        if (latencyWorstMs <= latencyThresholdMs) {
-            throw new IllegalStateException("payroute.routing.latency-worst must be above latency-threshold");
-        }
-        this.costSpan = properties.getCostSpanPercent().divide(BigDecimal.valueOf(100)).doubleValue();
+        this.objective = new RoutingDecision.Objective(properties.getSuccessValuePercent(), latencyThresholdMs,
+                properties.getLatencyCostPercentPerSecond());
+        this.successValueShare = properties.getSuccessValuePercent() / 100;
+        this.latencyCostSharePerMs = properties.getLatencyCostPercentPerSecond() / 100 / 1000;
     }
 
-    Map<String, Double> weights() {
-        return weightsExplained;
+    RoutingDecision.Objective objective() {
+        return objective;
     }
 
     /** The eligible providers' scores, in the order given; {@code keys} are the charge's window keys. */
     List<Scored> score(List<String> eligible, ChargeRequest request, String[] keys) {
-        long[] fees = new long[eligible.size()];
-        long cheapest = Long.MAX_VALUE;
-        for (int i = 0; i < fees.length; i++) {
-            fees[i] = catalog.fee(eligible.get(i), request.currency(), request.paymentMethod().type(), request.amount());
-            cheapest = Math.min(cheapest, fees[i]);
-        }
+        double value = request.amount() * successValueShare;
         List<Scored> scored = new ArrayList<>(eligible.size());
-        for (int i = 0; i < fees.length; i++) {
-            String name = eligible.get(i);
+        for (String name : eligible) {
+            long fee = catalog.fee(name, request.currency(), request.paymentMethod().type(), request.amount());
             ProviderHealth.Estimate estimate = health.estimate(name, keys);
             Long p95 = health.latencyP95(name);
-            double latencyScore = p95 == null || p95 <= latencyThresholdMs ? 1.0
-                    : 1.0 - Math.min(1.0, (double) (p95 - latencyThresholdMs) / (latencyWorstMs - latencyThresholdMs));
-            double span = request.amount() * costSpan;
-            double costScore = span <= 0 ? 1.0 : 1.0 - Math.min(1.0, (fees[i] - cheapest) / span);
+            double latencyPenalty = p95 == null ? 0 : value * latencyCostSharePerMs * Math.max(0, p95 - latencyThresholdMs);
             CircuitBreaker.State state = breakers.circuitBreaker(name).getState();
+            // a half-open breaker lets only trial calls through: as likely to refuse the charge as to take it
             double circuitFactor = switch (state) {
                 case OPEN, FORCED_OPEN -> 0.0;
                 case HALF_OPEN -> 0.5;
                 default -> 1.0;
             };
-            double otherParts = weights.getLatency() * latencyScore + weights.getCost() * costScore;
-            double score = (weights.getSuccessRate() * estimate.successRate() + otherParts) * circuitFactor;
-            RoutingDecision.Candidate candidate = new RoutingDecision.Candidate(name, round(score),
-                    round(estimate.successRate()), estimate.samples(), estimate.dimension(), p95, round(latencyScore),
-                    fees[i], round(costScore), state.name());
-            scored.add(new Scored(candidate, estimate, otherParts, circuitFactor));
+            double expectedValue = estimate.successRate() * circuitFactor * (value - fee);
+            RoutingDecision.Candidate candidate = new RoutingDecision.Candidate(name,
+                    Math.round(expectedValue - latencyPenalty), round(estimate.successRate()), estimate.samples(),
+                    estimate.dimension(), fee, Math.round(expectedValue), p95, Math.round(latencyPenalty), state.name());
+            scored.add(new Scored(candidate, estimate, circuitFactor, value - fee, latencyPenalty));
         }
         return scored;
     }

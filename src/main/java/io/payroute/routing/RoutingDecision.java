@@ -2,10 +2,10 @@ package io.payroute.routing;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * Why a charge went where it went: recorded on the charge and returned in its {@code routing} field
@@ -14,20 +14,42 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class RoutingDecision {
 
-    /** One eligible provider and the parts of its score. */
+    /**
+     * One eligible provider and the parts of its score, the merchant's expected net value of sending the charge
+     * there: score = expected_value − latency_penalty, expected_value = success_rate · circuit factor · (value − fee),
+     * value being success-value-percent of the amount.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Candidate(
             String provider,
-            double score,
+            @Schema(description = "expected_value − latency_penalty, minor units: what smart ranks by", example = "91230")
+            long score,
+            @Schema(description = "Probability of success: the posterior mean of the provider's success rate", example = "0.9412")
             @JsonProperty("success_rate") double successRate,
             @JsonProperty("success_rate_samples") int samples,
-            /* the window the success rate comes from: "all", or a level such as "method=card,currency=NGN,bank=gtbank" */
+            @Schema(description = "The window the success rate comes from: all, or a level such as"
+                    + " method=card,currency=NGN,bank=gtbank")
             @JsonProperty("success_rate_dimension") String dimension,
-            @JsonProperty("latency_p95_ms") Long latencyP95Ms,
-            @JsonProperty("latency_score") double latencyScore,
+            @Schema(description = "The provider's fee for this charge, minor units", example = "1500")
             @JsonProperty("fee") long fee,
-            @JsonProperty("cost_score") double costScore,
+            @Schema(description = "success_rate × circuit factor (1 closed, 0.5 half-open, 0 open) × (value − fee),"
+                    + " minor units", example = "91230")
+            @JsonProperty("expected_value") long expectedValue,
+            @Schema(nullable = true, description = "p95 latency of the provider's window; absent without history")
+            @JsonProperty("latency_p95_ms") Long latencyP95Ms,
+            @Schema(description = "What the p95 latency beyond the threshold costs, minor units", example = "0")
+            @JsonProperty("latency_penalty") long latencyPenalty,
             String circuit) {
+    }
+
+    /** The settings the candidates were scored with (payroute.routing.*), recorded with every decision. */
+    public record Objective(
+            @Schema(description = "What a success is worth, percent of the amount", example = "100")
+            @JsonProperty("success_value_percent") double successValuePercent,
+            @Schema(description = "p95 latency that costs nothing", example = "1000")
+            @JsonProperty("latency_threshold_ms") long latencyThresholdMs,
+            @Schema(description = "Percent of the value each second of p95 latency beyond the threshold costs", example = "1")
+            @JsonProperty("latency_cost_percent_per_second") double latencyCostPercentPerSecond) {
     }
 
     public record Excluded(String provider, String reason) {
@@ -40,7 +62,7 @@ public final class RoutingDecision {
     private final String rule;
     private final String rulesVersion;
     private final Dimensions dimensions;
-    private final Map<String, Double> weights;
+    private final Objective objective;
     private final boolean exploration;
     private final List<Candidate> candidates;
     private final List<Excluded> excluded;
@@ -48,13 +70,13 @@ public final class RoutingDecision {
     private String chosen;
 
     public RoutingDecision(String strategy, String rule, String rulesVersion, Dimensions dimensions,
-                           Map<String, Double> weights, boolean exploration, List<Candidate> candidates,
+                           Objective objective, boolean exploration, List<Candidate> candidates,
                            List<Excluded> excluded) {
         this.strategy = strategy;
         this.rule = rule;
         this.rulesVersion = rulesVersion;
         this.dimensions = dimensions;
-        this.weights = weights;
+        this.objective = objective;
         this.exploration = exploration;
         this.candidates = List.copyOf(candidates);
         this.excluded = List.copyOf(excluded);
@@ -74,8 +96,8 @@ public final class RoutingDecision {
     @JsonProperty("dimensions")
     public Dimensions dimensions() { return dimensions; }
 
-    @JsonProperty("weights")
-    public Map<String, Double> weights() { return weights; }
+    @JsonProperty("objective")
+    public Objective objective() { return objective; }
 
     /** Whether the first candidate was put there to explore (smart only) instead of by its score. */
     @JsonProperty("exploration")

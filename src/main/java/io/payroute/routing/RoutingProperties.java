@@ -1,6 +1,5 @@
 package io.payroute.routing;
 
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,14 +37,16 @@ public class RoutingProperties {
     /** Success rate assumed with no history, and how many samples that belief (or a coarser level's rate) is worth. */
     private double priorSuccessRate = 0.9;
     private double priorWeight = 10;
-    /** A p95 latency up to the threshold costs nothing; beyond it the latency score falls linearly to 0 at worst. */
+    /**
+     * What a successful charge is worth to the merchant, in percent of its amount: 100 counts the whole amount, as
+     * a sale lost for good would; lower it where a failed charge is often retried and won anyway.
+     */
+    private double successValuePercent = 100;
+    /** A p95 latency up to the threshold costs nothing; each second beyond it costs this share of the charge's value. */
     private Duration latencyThreshold = Duration.ofSeconds(1);
-    private Duration latencyWorst = Duration.ofSeconds(3);
-    /** A fee this share of the amount (percent) above the cheapest eligible provider's scores 0 on cost. */
-    private BigDecimal costSpanPercent = BigDecimal.valueOf(2);
+    private double latencyCostPercentPerSecond = 1;
     /** Share of smart-routed charges hedged to a non-leading provider (Thompson sampling among them). */
     private double explorationShare = 0.05;
-    private Weights weights = new Weights();
     private Sharing sharing = new Sharing();
 
     /** Every window keeps at most {@code size} outcomes, none older than {@code duration}. */
@@ -61,19 +62,6 @@ public class RoutingProperties {
         public void setDuration(Duration duration) { this.duration = duration; }
         public int getMinSamples() { return minSamples; }
         public void setMinSamples(int minSamples) { this.minSamples = minSamples; }
-    }
-
-    public static class Weights {
-        private double successRate = 0.7;
-        private double latency = 0.15;
-        private double cost = 0.15;
-
-        public double getSuccessRate() { return successRate; }
-        public void setSuccessRate(double successRate) { this.successRate = successRate; }
-        public double getLatency() { return latency; }
-        public void setLatency(double latency) { this.latency = latency; }
-        public double getCost() { return cost; }
-        public void setCost(double cost) { this.cost = cost; }
     }
 
     /** Attempt outcomes published on the broker so every instance learns from all of them. */
@@ -107,14 +95,12 @@ public class RoutingProperties {
     public void setPriorWeight(double priorWeight) { this.priorWeight = priorWeight; }
     public Duration getLatencyThreshold() { return latencyThreshold; }
     public void setLatencyThreshold(Duration latencyThreshold) { this.latencyThreshold = latencyThreshold; }
-    public Duration getLatencyWorst() { return latencyWorst; }
-    public void setLatencyWorst(Duration latencyWorst) { this.latencyWorst = latencyWorst; }
-    public BigDecimal getCostSpanPercent() { return costSpanPercent; }
-    public void setCostSpanPercent(BigDecimal costSpanPercent) { this.costSpanPercent = costSpanPercent; }
+    public double getLatencyCostPercentPerSecond() { return latencyCostPercentPerSecond; }
+    public void setLatencyCostPercentPerSecond(double latencyCostPercentPerSecond) { this.latencyCostPercentPerSecond = latencyCostPercentPerSecond; }
+    public double getSuccessValuePercent() { return successValuePercent; }
+    public void setSuccessValuePercent(double successValuePercent) { this.successValuePercent = successValuePercent; }
     public double getExplorationShare() { return explorationShare; }
     public void setExplorationShare(double explorationShare) { this.explorationShare = explorationShare; }
-    public Weights getWeights() { return weights; }
-    public void setWeights(Weights weights) { this.weights = weights; }
     public Sharing getSharing() { return sharing; }
     public void setSharing(Sharing sharing) { this.sharing = sharing; }
 }

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** How the eligible providers are put in order (docs/routing.md#strategies). */
 public enum Strategy {
-    /** By score: success rate per dimension, latency, cost, circuit; a share of traffic explores. */
+    /** By expected net value: success rate per dimension, fee, latency, circuit; a share of traffic explores. */
     SMART,
     /** A fixed list first, then the others in configuration order. */
     PRIORITY,

@@ -72,6 +72,24 @@ class OpenApiApiTest extends ApiTestSupport {
     }
 
     @Test
+    void theRoutingDecisionIsDocumentedWithTheExpectedValueAndItsParts() {
+        JsonNode components = get("/v1/openapi.json").json().at("/components/schemas");
+        JsonNode candidate = components.get(component(components.at("/Routing/properties/candidates/items/$ref")));
+        assertThat(candidate.get("properties").fieldNames()).toIterable().contains("score", "success_rate", "fee",
+                "expected_value", "latency_p95_ms", "latency_penalty", "circuit");
+        assertThat(candidate.at("/properties/expected_value/type").asText()).isEqualTo("integer");
+        assertThat(candidate.at("/properties/score/description").asText()).contains("minor units");
+        JsonNode objective = components.get(component(components.at("/Routing/properties/objective/$ref")));
+        assertThat(objective.get("properties").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("success_value_percent", "latency_threshold_ms", "latency_cost_percent_per_second");
+    }
+
+    private static String component(JsonNode ref) {
+        assertThat(ref.isTextual()).as("a reference to a component").isTrue();
+        return ref.asText().substring(ref.asText().lastIndexOf('/') + 1);
+    }
+
+    @Test
     void theValidationIsRealItRejectsWhatTheSchemaForbids() {
         JsonNode charge = postCharge(chargeBody(5_000, "NGN", Map.of("paystack", "AUTH_success"))).json();
         ObjectNode broken = charge.deepCopy();

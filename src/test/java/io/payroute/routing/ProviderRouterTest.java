@@ -1,6 +1,7 @@
 package io.payroute.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,14 +49,36 @@ class ProviderRouterTest {
         assertThat(d.rule()).isNull();
         assertThat(d.exploration()).isFalse();
         assertThat(d.dimensions()).isEqualTo(new Dimensions("card", "NGN", "visa", null, "50000-499999"));
+        assertThat(d.objective()).isEqualTo(new RoutingDecision.Objective(100, 1_000, 1));
         assertThat(providers(d)).containsExactly("bravo", "charlie", "alpha");
         RoutingDecision.Candidate charlie = d.candidates().get(1);
-        assertThat(charlie.latencyP95Ms()).isEqualTo(2_500L);
-        assertThat(charlie.latencyScore()).isEqualTo(0.25);
-        assertThat(charlie.fee()).isEqualTo(2_900);
-        assertThat(charlie.costScore()).isEqualTo(0.25);
         assertThat(charlie.dimension()).isEqualTo("method=card,currency=NGN,network=visa");
         assertThat(charlie.samples()).isEqualTo(200);
+        // 196 successes of 200 refining the coarser levels' rate, worth 10 samples
+        assertThat(charlie.successRate()).isBetween(0.975, 0.98);
+        assertThat(charlie.fee()).isEqualTo(2_900);
+        // within what the success rate's four decimals leave out
+        assertThat(charlie.expectedValue()).isCloseTo(Math.round(charlie.successRate() * (100_000 - 2_900)), within(5L));
+        // p95 in the 2,500 ms bucket: 1.5 s beyond the threshold at 1 % of the value a second
+        assertThat(charlie.latencyP95Ms()).isEqualTo(2_500L);
+        assertThat(charlie.latencyPenalty()).isEqualTo(1_500);
+        assertThat(charlie.score()).isEqualTo(charlie.expectedValue() - charlie.latencyPenalty());
+    }
+
+    @Test
+    void threePointsOfSuccessRateOutweighAFeeOnePointFiveHigherAndEqualRatesGoToTheCheapest() {
+        RoutingFixture f = fixture("version: 1\n");
+        // as likely to succeed: the cheapest first, by the fee saved
+        RoutingDecision equal = f.router.decide(charge("m", 100_000, Map.of()));
+        assertThat(providers(equal)).containsExactly("alpha", "bravo", "charlie");
+        assertThat(equal.candidates().get(0).score() - equal.candidates().get(2).score())
+                .as("0.9 × the 1,500 fee gap").isEqualTo(1_350);
+
+        // charlie (2.9 %) succeeds 3 points more often than alpha (1.4 %): worth 3 % of the amount, more than the fee
+        healthy(f, "alpha", 0.90, 300);
+        healthy(f, "bravo", 0.60, 300);
+        healthy(f, "charlie", 0.93, 300);
+        assertThat(providers(f.router.decide(charge("m", 100_000, Map.of())))).startsWith("charlie", "alpha");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.payroute.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,15 +53,20 @@ class RoutingApiTest extends ApiTestSupport {
         assertThat(routing.get("exploration").asBoolean()).isFalse();
         assertThat(routing.get("dimensions")).isEqualTo(JSON.valueToTree(Map.of("method", "card", "currency", "NGN",
                 "network", "visa", "amount_band", "5000000-49999999")));
-        assertThat(routing.at("/weights/success_rate").asDouble()).isEqualTo(0.7);
+        assertThat(routing.at("/objective/success_value_percent").asDouble()).isEqualTo(100);
         // paystack and stripe take cards in NGN: both scored with every part, paystack cheaper
         assertThat(routing.get("candidates")).hasSize(2);
         JsonNode first = routing.at("/candidates/0");
         assertThat(first.get("provider").asText()).isEqualTo("paystack");
         assertThat(first.get("success_rate_dimension").asText()).isEqualTo(ProviderHealth.ALL);
-        assertThat(first.get("latency_score").asDouble()).isEqualTo(1.0);
-        assertThat(first.get("cost_score").asDouble()).isEqualTo(1.0);
-        assertThat(routing.at("/candidates/1/cost_score").asDouble()).isLessThan(1.0);
+        long expectedValue = Math.round(first.get("success_rate").asDouble() * (5_000_000 - first.get("fee").asLong()));
+        // within what the success rate's four decimals leave out
+        assertThat(first.get("expected_value").asLong()).isCloseTo(expectedValue, within(250L));
+        assertThat(first.get("score").asLong())
+                .isEqualTo(first.get("expected_value").asLong() - first.get("latency_penalty").asLong());
+        JsonNode second = routing.at("/candidates/1");
+        assertThat(second.get("fee").asLong()).isGreaterThan(first.get("fee").asLong());
+        assertThat(second.get("score").asLong()).isLessThanOrEqualTo(first.get("score").asLong());
         assertThat(routing.at("/excluded/0/provider").asText()).isEqualTo("flutterwave");
         assertThat(routing.get("chosen").asText()).isEqualTo("paystack");
     }

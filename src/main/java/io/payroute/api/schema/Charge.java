@@ -92,7 +92,7 @@ public record Charge(
             @JsonProperty("rules_version") @Schema(example = "7") String rulesVersion,
             // the router's own records: what is documented is what is serialised
             Dimensions dimensions,
-            Map<String, Double> weights,
+            RoutingDecision.Objective objective,
             @Schema(description = "Whether the first candidate was put first to explore (smart only)") boolean exploration,
             List<RoutingDecision.Candidate> candidates,
             List<RoutingDecision.Excluded> excluded,
