@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 
 import io.payroute.charge.AttemptResult;
 import io.payroute.charge.ChargeRequest;
@@ -41,6 +42,9 @@ public final class RoutingSimulation {
     private static final double CUSTOMER_DECLINES = 0.04;
     private static final Map<String, String> FEES = new LinkedHashMap<>();
     private static final Map<String, Integer> MEDIAN_LATENCY_MS = Map.of("alpha", 350, "bravo", 900, "charlie", 450);
+    /** Latencies are log-normal around the median: the p95 is 1.78 times the median. */
+    private static final double LATENCY_SIGMA = 0.35;
+    static final String EXPECTED_VALUE_ORACLE = "expected value, true chances";
     private static final String[] BANKS = {"gtbank", "zenith", "other"};
     private static final String[] NETWORKS = {"visa", "mastercard", "verve"};
     /** A BIN per bank and network: the bank table below names gtbank's and zenith's; "other" BINs are in no table. */
@@ -116,9 +120,51 @@ public final class RoutingSimulation {
         };
     }
 
+    /** Where a charge goes: the provider, whether to explore, and the dimensions its outcome is learnt by (null: none). */
+    private record Pick(String provider, boolean explored, Dimensions dimensions) {
+    }
+
     Result run(String strategy) {
-        RoutingFixture f = new RoutingFixture(FEES, "version: simulation\n" + BANK_TABLE + "default: " + POLICIES.get(strategy) + "\n",
+        RoutingFixture f = fixture(strategy);
+        return run(strategy, f, (c, i) -> {
+            RoutingDecision decision = f.router.decide(request(c));
+            return new Pick(decision.candidates().get(0).provider(), decision.exploration(), decision.dimensions());
+        });
+    }
+
+    /**
+     * Smart's objective with every provider's true chance of success and p95 latency instead of estimates, and no
+     * exploration: what the objective itself gives when nothing has to be learnt.
+     */
+    Result runExpectedValueWithTrueChances() {
+        RoutingFixture f = fixture("smart");
+        RoutingProperties settings = RoutingFixture.shippedProperties();
+        double valueShare = settings.getSuccessValuePercent() / 100;
+        double latencyCostPerMs = settings.getLatencyCostPercentPerSecond() / 100 / 1000;
+        long thresholdMs = settings.getLatencyThreshold().toMillis();
+        return run(EXPECTED_VALUE_ORACLE, f, (c, i) -> {
+            double value = c.amount() * valueShare;
+            String best = null;
+            double bestValue = Double.NEGATIVE_INFINITY;
+            for (String provider : FEES.keySet()) {
+                double p95 = MEDIAN_LATENCY_MS.get(provider) * Math.exp(LATENCY_SIGMA * 1.645);
+                double expected = successChance(provider, c, i) * (value - f.catalog.fee(provider, "NGN", "card", c.amount()))
+                        - value * latencyCostPerMs * Math.max(0, p95 - thresholdMs);
+                if (expected > bestValue) {
+                    bestValue = expected;
+                    best = provider;
+                }
+            }
+            return new Pick(best, false, null);
+        });
+    }
+
+    private RoutingFixture fixture(String strategy) {
+        return new RoutingFixture(FEES, "version: simulation\n" + BANK_TABLE + "default: " + POLICIES.get(strategy) + "\n",
                 RoutingFixture.shippedProperties(), seed + 1);
+    }
+
+    private Result run(String label, RoutingFixture f, BiFunction<Charge, Integer, Pick> router) {
         int successes = 0;
         long fees = 0;
         long netValue = 0;
@@ -130,17 +176,17 @@ public final class RoutingSimulation {
         for (int i = 0; i < transactions; i++) {
             Charge c = stream.get(i);
             f.clock.advance(INTER_ARRIVAL);
-            RoutingDecision decision = f.router.decide(request(c));
-            String provider = decision.candidates().get(0).provider();
-            explored += decision.exploration() ? 1 : 0;
+            Pick pick = router.apply(c, i);
+            String provider = pick.provider();
+            explored += pick.explored() ? 1 : 0;
             alphaOnGtbank[i] = c.bank() == 0 && provider.equals("alpha");
-            int latency = (int) Math.round(MEDIAN_LATENCY_MS.get(provider) * Math.exp(0.35 * c.latencyZ()));
+            int latency = (int) Math.round(MEDIAN_LATENCY_MS.get(provider) * Math.exp(LATENCY_SIGMA * c.latencyZ()));
             latencies[i] = latency;
             AttemptResult result = c.customerDecline() ? declined("insufficient_funds", "customer")
                     : c.draw() < successChance(provider, c, i) ? succeeded() : declined("do_not_honor", "issuer");
             Boolean verdict = ProviderHealth.verdict(result);
-            if (verdict != null) {
-                f.health.record(provider, decision.dimensions(), verdict, latency);
+            if (verdict != null && pick.dimensions() != null) {
+                f.health.record(provider, pick.dimensions(), verdict, latency);
             }
             if (result.outcome() == Outcome.SUCCESS) {
                 long fee = f.catalog.fee(provider, "NGN", "card", c.amount());
@@ -156,7 +202,7 @@ public final class RoutingSimulation {
         Arrays.sort(latencies);
         double before = gtbankShare(alphaOnGtbank, outageStart - 2_000, outageStart);
         double regainedShare = gtbankShare(alphaOnGtbank, outageEnd + 1_500, outageEnd + 2_000);
-        return new Result(strategy, successes / (double) transactions, fees / 100.0 / successes,
+        return new Result(label, successes / (double) transactions, fees / 100.0 / successes,
                 netValue / 100.0 / transactions,
                 latencies[(int) Math.ceil(0.95 * transactions) - 1], healthyFees / 100.0 / healthySuccesses, before,
                 gtbankShare(alphaOnGtbank, outageStart, outageEnd), regainedShare, regainedAfter(alphaOnGtbank, before),
@@ -268,7 +314,7 @@ public final class RoutingSimulation {
 
     /**
      * {@code RoutingSimulation [transactions [seed...]]}: the comparison table of the first seed, then the verdict
-     * of every seed given (bench/routing-simulation.sh).
+     * of every seed given (bench/routing.sh simulation).
      */
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
@@ -279,7 +325,9 @@ public final class RoutingSimulation {
                 n, seeds.get(0), first.outageStart, first.outageEnd);
         System.out.println("| strategy | success rate | avg fee (NGN) | merchant's net per charge (NGN) | p95 latency | avg fee, healthy phase | alpha's gtbank share before / during / 1,500–2,000 after | back to 80 % after | exploration |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
-        for (Result r : results) {
+        List<Result> rows = new ArrayList<>(results);
+        rows.add(first.runExpectedValueWithTrueChances());
+        for (Result r : rows) {
             System.out.printf(Locale.ROOT, "| %s | %.2f %% | %.2f | %.2f | %d ms | %.2f | %.0f %% / %.0f %% / %.0f %% | %s | %.1f %% |%n",
                     r.strategy(), 100 * r.successRate(), r.averageFee(), r.netValue(), r.p95LatencyMs(), r.healthyAverageFee(),
                     100 * r.alphaGtbankShareBefore(), 100 * r.alphaGtbankShareDuring(), 100 * r.alphaGtbankShareRegained(),
