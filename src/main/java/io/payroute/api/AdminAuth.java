@@ -28,10 +28,8 @@ public class AdminAuth {
 
     /** First step of every admin route: 401 problem unless the request carries the admin key. */
     public void check(Exchange exchange) {
-        String header = exchange.getMessage().getHeader("Authorization", String.class);
-        exchange.getMessage().removeHeader("Authorization");
-        byte[] given = header != null && header.startsWith("Bearer ")
-                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        String token = BearerToken.of(exchange);
+        byte[] given = token == null ? new byte[0] : token.getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, key)) {
             throw new ProblemException(401, "unauthorized", "Unauthorized",
                     "The admin API needs Authorization: Bearer <admin API key>");

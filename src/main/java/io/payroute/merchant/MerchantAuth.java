@@ -1,5 +1,6 @@
 package io.payroute.merchant;
 
+import io.payroute.api.BearerToken;
 import io.payroute.api.LogContext;
 import io.payroute.api.ProblemException;
 import org.apache.camel.Exchange;
@@ -28,9 +29,7 @@ public class MerchantAuth {
     }
 
     public void authenticate(Exchange exchange) {
-        String header = exchange.getMessage().getHeader("Authorization", String.class);
-        exchange.getMessage().removeHeader("Authorization");
-        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        String key = BearerToken.of(exchange);
         if (key == null || key.isEmpty() || key.length() > 200) {
             throw unauthorized("Send your secret API key as Authorization: Bearer <key>");
         }
