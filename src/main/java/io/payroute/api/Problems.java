@@ -1,7 +1,7 @@
 package io.payroute.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -23,12 +23,6 @@ public class Problems {
     public static final String MEDIA_TYPE = "application/problem+json";
     private static final String TYPE_BASE = "https://payroute.dev/problems/";
     private static final Logger log = LoggerFactory.getLogger(Problems.class);
-
-    private final ObjectMapper json;
-
-    public Problems(ObjectMapper json) {
-        this.json = json;
-    }
 
     /** Route step for onException: turns the caught exception into the HTTP response. */
     public void render(Exchange exchange) {
@@ -69,8 +63,9 @@ public class Problems {
         return false;
     }
 
-    public String toJson(ProblemException p) {
-        ObjectNode body = json.createObjectNode();
+    /** The problem's JSON body; static, for what renders problems outside Spring (Tomcat's own errors). */
+    public static String toJson(ProblemException p) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("type", TYPE_BASE + p.code());
         body.put("title", p.title());
         body.put("status", p.status());

@@ -20,12 +20,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
-    private final Problems problems;
-
-    public RequestBodyLimitFilter(Problems problems) {
-        this.problems = problems;
-    }
-
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !request.getRequestURI().startsWith("/v1/");
@@ -39,7 +33,7 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
             response.setStatus(p.status());
             response.setContentType(Problems.MEDIA_TYPE);
             response.setHeader("Connection", "close");
-            response.getOutputStream().write(problems.toJson(p).getBytes(StandardCharsets.UTF_8));
+            response.getOutputStream().write(Problems.toJson(p).getBytes(StandardCharsets.UTF_8));
             return;
         }
         chain.doFilter(request, response);

@@ -111,7 +111,7 @@ public class DeadLetters {
             received = exchange.getIn(JmsMessage.class).getJmsMessage();
         }
         Message original = received;
-        String problemJson = problems.toJson(problem);
+        String problemJson = Problems.toJson(problem);
         jms.execute(session -> {
             Message copy = copy(session, original, Set.of());
             copy.setStringProperty(REASON, reason(problem));
