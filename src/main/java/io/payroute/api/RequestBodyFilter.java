@@ -13,12 +13,14 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses API bodies over 64 KiB before anything reads them into memory (declared length); bodies without a
- * declared length are capped again by the parser.
+ * The API's request bodies, checked before anything reads them: over 64 KiB (declared length) is 413, anything but
+ * application/json is 415. Checked here and not only by the routes' parsers because the HTTP layer acts on some
+ * bodies itself (a form body is decoded into the message, and a malformed one fails there); bodies without a
+ * declared length are capped again by the parsers.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-public class RequestBodyLimitFilter extends OncePerRequestFilter {
+public class RequestBodyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
@@ -28,8 +30,15 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getContentLengthLong() > ChargeRequestParser.MAX_BODY_BYTES) {
-            ProblemException p = ChargeRequestParser.tooLarge();
+        boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+        try {
+            if (request.getContentLengthLong() > ChargeRequestParser.MAX_BODY_BYTES) {
+                throw ChargeRequestParser.tooLarge();
+            }
+            if (hasBody) {
+                ChargeRequestParser.requireJson(request.getContentType());
+            }
+        } catch (ProblemException p) {
             response.setStatus(p.status());
             response.setContentType(Problems.MEDIA_TYPE);
             response.setHeader("Connection", "close");
