@@ -51,6 +51,12 @@ public final class Ids {
         return "req_" + ulid();
     }
 
+    /** Whether {@code id} has the shape of an id made here with {@code prefix} ("evt_", "we_", ...). */
+    public static boolean is(String prefix, String id) {
+        return id != null && id.length() == prefix.length() + 26 && id.startsWith(prefix)
+                && id.substring(prefix.length()).chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'z');
+    }
+
     /**
      * The reference sent to a provider for one attempt: unique per attempt and made only of characters every
      * provider accepts in references (Paystack allows alphanumerics, '-', '.', '=').

@@ -68,6 +68,9 @@ public class EventsApi {
         Long before = null;
         String after = in.getHeader("starting_after", String.class);
         if (after != null) {
+            if (!Ids.is("evt_", after)) {
+                throw ProblemException.invalid("starting_after", "must be an event id (evt_...)");
+            }
             before = events.find(merchantId, after).map(StoredEvent::seq)
                     .orElseThrow(() -> ProblemException.invalid("starting_after", "no such event"));
         }
@@ -111,8 +114,15 @@ public class EventsApi {
         byte[] body = Responses.bytes(exchange.getMessage());
         String endpointId = null;
         if (body != null && body.length > 0) {
-            JsonNode requested = Responses.jsonObject(exchange.getMessage(), json).get("endpoint_id");
-            if (requested == null || !requested.isTextual()) {
+            ObjectNode request = Responses.jsonObject(exchange.getMessage(), json);
+            // a misspelt field would otherwise redeliver to every endpoint instead of the one meant
+            request.fieldNames().forEachRemaining(field -> {
+                if (!field.equals("endpoint_id")) {
+                    throw ProblemException.invalid(field, "unknown field; allowed: endpoint_id");
+                }
+            });
+            JsonNode requested = request.get("endpoint_id");
+            if (requested == null || !requested.isTextual() || !Ids.is("we_", requested.asText())) {
                 throw ProblemException.invalid("endpoint_id", "must be a webhook endpoint id (we_...)");
             }
             endpointId = requested.asText();
@@ -147,7 +157,7 @@ public class EventsApi {
 
     private StoredEvent find(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
-        if (id == null || !id.matches("^evt_[0-9a-z]{26}$")) {
+        if (!Ids.is("evt_", id)) {
             throw ProblemException.notFound("event " + (id == null ? "" : id.replaceAll("[^\\w-]", "")));
         }
         return events.find(MerchantAuth.merchantOf(exchange), id).orElseThrow(() -> ProblemException.notFound("event " + id));

@@ -162,7 +162,7 @@ public class WebhookEndpointsApi {
 
     private WebhookEndpoint find(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
-        if (id == null || !id.matches("^we_[0-9a-z]{26}$")) {
+        if (!Ids.is("we_", id)) {
             throw ProblemException.notFound("webhook endpoint " + (id == null ? "" : id.replaceAll("[^\\w-]", "")));
         }
         return endpoints.find(MerchantAuth.merchantOf(exchange), id).orElseThrow(() -> ProblemException.notFound("webhook endpoint " + id));
@@ -224,8 +224,8 @@ public class WebhookEndpointsApi {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isTextual() || node.asText().length() > 500) {
-            errors.add(new FieldError("description", "must be text of at most 500 characters"));
+        if (!node.isTextual() || node.asText().length() > 500 || node.asText().codePoints().anyMatch(Character::isISOControl)) {
+            errors.add(new FieldError("description", "must be text of at most 500 characters, without control characters"));
             return null;
         }
         return node.asText();
