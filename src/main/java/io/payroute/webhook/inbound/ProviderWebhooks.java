@@ -73,6 +73,8 @@ public class ProviderWebhooks {
     /** Set when the webhook came to a merchant's own URL: it may only touch that merchant's objects. */
     static final String MERCHANT = "merchant";
     static final String RECEIVED_AT = "receivedAt";
+    /** provider_webhooks.provider_event_id: the key a webhook is applied once by, so never cut short. */
+    private static final int MAX_EVENT_ID = 255;
     private static final Logger log = LoggerFactory.getLogger(ProviderWebhooks.class);
 
     private final Map<String, WebhookVerifier> verifiers = new LinkedHashMap<>();
@@ -225,16 +227,32 @@ public class ProviderWebhooks {
             throw new ProblemException(400, "invalid_webhook_body", "Invalid webhook body",
                     "A verified " + provider + " webhook is not JSON");
         }
+        JsonNode mapped;
         try {
-            JsonNode mapped = mappings.map(provider, "webhook", body);
+            mapped = mappings.map(provider, "webhook", body);
             if (mapped == null || !mapped.isObject()) {
                 throw new IllegalStateException("the mapping produced no object");
             }
-            return mapped;
         } catch (RuntimeException e) {
-            throw new ProblemException(422, "unmappable_webhook", "Unmappable webhook",
-                    "mappings/" + provider + "/webhook.jsonata could not read this webhook: " + e.getMessage());
+            throw unmappable(provider, e.getMessage());
         }
+        // what is stored or looked up as text must fit and be text: a verified body is still the provider's data
+        for (String field : new String[] {"event_id", "type", "reference", "charge_reference", "provider_reference"}) {
+            String value = text(mapped, field);
+            if (value != null && value.codePoints().anyMatch(Character::isISOControl)) {
+                throw unmappable(provider, field + " contains control characters");
+            }
+        }
+        String eventId = text(mapped, "event_id");
+        if (eventId != null && eventId.length() > MAX_EVENT_ID) {
+            throw unmappable(provider, "event_id is longer than " + MAX_EVENT_ID + " characters");
+        }
+        return mapped;
+    }
+
+    private static ProblemException unmappable(String provider, String why) {
+        return new ProblemException(422, "unmappable_webhook", "Unmappable webhook",
+                "mappings/" + provider + "/webhook.jsonata could not read this webhook: " + why);
     }
 
     /**
