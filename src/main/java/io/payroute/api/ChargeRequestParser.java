@@ -222,8 +222,10 @@ public class ChargeRequestParser {
             String field = "payment_method.tokens." + e.getKey();
             if (!providers.contains(e.getKey())) {
                 errors.add(new FieldError(field, "unknown provider (known: " + String.join(", ", providers.stream().sorted().toList()) + ")"));
-            } else if (!e.getValue().isTextual() || e.getValue().asText().isBlank() || e.getValue().asText().length() > 255) {
-                errors.add(new FieldError(field, "must be a non-empty string of at most 255 characters"));
+            } else if (!e.getValue().isTextual() || e.getValue().asText().isBlank() || e.getValue().asText().length() > 255
+                    // a provider quoting a token back in its error would otherwise put a NUL into a stored message
+                    || e.getValue().asText().codePoints().anyMatch(Character::isISOControl)) {
+                errors.add(new FieldError(field, "must be a non-empty string of at most 255 characters, without control characters"));
             } else {
                 tokens.put(e.getKey(), e.getValue().asText());
             }
