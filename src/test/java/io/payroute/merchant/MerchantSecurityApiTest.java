@@ -2,28 +2,15 @@ package io.payroute.merchant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.payroute.support.ApiTestSupport;
+import io.payroute.support.TestSecrets;
 import org.junit.jupiter.api.Test;
 
 /** API keys, tenant isolation, rate limits, provider accounts and the audit log, over real HTTP. */
 class MerchantSecurityApiTest extends ApiTestSupport {
-
-    private Response as(String key, String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
-        if (key != null) {
-            b.header("Authorization", "Bearer " + key);
-        }
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
-    }
 
     private Response asAdmin(String method, String path, String body) {
         return as("adm_test_key", method, path, body);
@@ -137,6 +124,8 @@ class MerchantSecurityApiTest extends ApiTestSupport {
     void aMerchantsOwnProviderAccountIsUsedAndNeverShown() {
         String[] m = merchant("Own account shop", null);
         String secret = "sk_test_merchant_own_account_4711";
+        TestSecrets.remember(secret);
+        TestSecrets.remember("whsec_own_4711");
         Response put = asAdmin("PUT", "/v1/admin/merchants/" + m[0] + "/provider-accounts/paystack",
                 "{\"secret_key\": \"" + secret + "\", \"webhook_secret\": \"whsec_own_4711\"}");
         assertThat(put.status()).as(put.text()).isEqualTo(200);

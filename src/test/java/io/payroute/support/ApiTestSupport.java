@@ -54,6 +54,10 @@ public abstract class ApiTestSupport {
     protected static final String MERCHANT_KEY = "sk_test_merchant_default_0000000000";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    static {
+        TestLog.startFresh();
+    }
+
     @LocalServerPort
     protected int port;
     @Autowired
@@ -154,6 +158,18 @@ public abstract class ApiTestSupport {
                 .method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 
+    /** {@code method path} with {@code key} as the bearer credential (null: none) and a JSON body (null: none). */
+    protected Response as(String key, String method, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return send(b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     protected static Response getFrom(int instancePort, String path) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instancePort + path))
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + MERCHANT_KEY).GET().build());
@@ -168,6 +184,7 @@ public abstract class ApiTestSupport {
             } catch (IOException notJson) {
                 // left null: the assertion on the body will say so
             }
+            TestSecrets.collectFrom(json);
             return new Response(r.statusCode(), r.headers().map(), r.body(), json);
         } catch (IOException e) {
             throw new AssertionError("request failed: " + request.uri(), e);
