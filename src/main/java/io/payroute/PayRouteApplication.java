@@ -3,6 +3,7 @@ package io.payroute;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.payroute.analytics.AlertProperties;
 import io.payroute.async.RetryPolicy;
 import io.payroute.broker.BrokerProperties;
 import io.payroute.provider.ProviderProperties;
@@ -22,7 +23,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @EnableScheduling
 @EnableConfigurationProperties({ProviderProperties.class, RoutingProperties.class, ReconciliationProperties.class,
-        BrokerProperties.class, RetryPolicy.class, WebhookProperties.class})
+        BrokerProperties.class, RetryPolicy.class, WebhookProperties.class, AlertProperties.class})
 public class PayRouteApplication {
 
     public static void main(String[] args) {

@@ -5,9 +5,17 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.payroute.analytics.AlertRepository;
+import io.payroute.analytics.FailureSpikes;
 import io.payroute.async.DeadLetters;
 import io.payroute.audit.AuditLog;
 import io.payroute.merchant.ProviderAccounts;
+import io.payroute.provider.ProviderCatalog;
+import io.payroute.routing.ProviderHealth;
 import io.payroute.webhook.outbound.EndpointSecrets;
 import io.payroute.webhook.inbound.ProviderWebhookRepository;
 import org.apache.camel.Exchange;
@@ -24,16 +32,63 @@ public class AdminApi {
     private final AuditLog audit;
     private final ProviderAccounts accounts;
     private final EndpointSecrets endpointSecrets;
+    private final AlertRepository alerts;
+    private final FailureSpikes failureSpikes;
+    private final ProviderCatalog catalog;
+    private final CircuitBreakerRegistry breakers;
+    private final ProviderHealth health;
     private final ObjectMapper json;
 
     public AdminApi(DeadLetters deadLetters, ProviderWebhookRepository providerWebhooks, AuditLog audit,
-                    ProviderAccounts accounts, EndpointSecrets endpointSecrets, ObjectMapper json) {
+                    ProviderAccounts accounts, EndpointSecrets endpointSecrets, AlertRepository alerts,
+                    FailureSpikes failureSpikes, ProviderCatalog catalog, CircuitBreakerRegistry breakers,
+                    ProviderHealth health, ObjectMapper json) {
         this.deadLetters = deadLetters;
         this.providerWebhooks = providerWebhooks;
         this.audit = audit;
         this.accounts = accounts;
         this.endpointSecrets = endpointSecrets;
+        this.alerts = alerts;
+        this.failureSpikes = failureSpikes;
+        this.catalog = catalog;
+        this.breakers = breakers;
+        this.health = health;
         this.json = json;
+    }
+
+    /** Failure-spike alerts, newest first: {@code ?status=open} (default) or {@code all}, {@code ?limit}. */
+    public void listAlerts(Exchange exchange) {
+        String status = exchange.getMessage().getHeader("status", "open", String.class);
+        if (!status.equals("open") && !status.equals("all")) {
+            throw ProblemException.invalid("status", "must be open or all");
+        }
+        ObjectNode out = json.createObjectNode().put("object", "list");
+        ArrayNode data = out.putArray("data");
+        alerts.list(status.equals("open"), limit(exchange)).forEach(a -> data.add(failureSpikes.render(a)));
+        Responses.json(exchange, 200, out.toString());
+    }
+
+    /**
+     * What this instance keeps in memory about each provider: its circuit breaker (state, failure rate, calls in
+     * the breaker's window) and what the router scores it with over all its traffic (success rate, p95 latency).
+     */
+    public void providers(Exchange exchange) {
+        ObjectNode out = json.createObjectNode().put("object", "list");
+        ArrayNode data = out.putArray("data");
+        for (String name : catalog.names()) {
+            CircuitBreaker breaker = breakers.circuitBreaker(name);
+            CircuitBreaker.Metrics m = breaker.getMetrics();
+            ObjectNode p = data.addObject().put("provider", name);
+            p.putObject("circuit").put("state", breaker.getState().name())
+                    .put("failure_rate", m.getFailureRate() < 0 ? null : (double) m.getFailureRate())
+                    .put("buffered_calls", m.getNumberOfBufferedCalls()).put("failed_calls", m.getNumberOfFailedCalls())
+                    .put("not_permitted_calls", m.getNumberOfNotPermittedCalls());
+            ProviderHealth.Estimate estimate = health.estimate(name, new String[] {ProviderHealth.ALL});
+            p.putObject("routing_window").put("samples", estimate.samples())
+                    .put("success_rate", Math.round(estimate.successRate() * 10000) / 10000.0)
+                    .put("latency_p95_ms", health.latencyP95(name));
+        }
+        Responses.json(exchange, 200, out.toString());
     }
 
     /** {@code ?object=<id>&actor=<key id|admin|system>&limit=}: newest first. */

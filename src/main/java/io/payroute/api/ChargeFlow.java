@@ -128,7 +128,7 @@ public class ChargeFlow {
      * Keeps the caller's X-Request-Id (or a new one) for provider calls and the response, and puts it in the
      * logging context (MDC key request_id) until the exchange is done.
      */
-    private static void correlate(Exchange exchange) {
+    public static void correlate(Exchange exchange) {
         String given = exchange.getMessage().getHeader(REQUEST_ID_HEADER, String.class);
         LogContext.correlate(exchange, validRequestId(given) ? given : Ids.requestId());
     }

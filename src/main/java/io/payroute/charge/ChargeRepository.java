@@ -67,16 +67,20 @@ public class ChargeRepository {
         this.jdbc = jdbc;
     }
 
-    /** @param claimedUntil the lease of the instance running the charge's first round now (null: a worker will) */
-    public void insertCharge(StoredCharge c, Instant claimedUntil) {
+    /**
+     * @param claimedUntil the lease of the instance running the charge's first round now (null: a worker will)
+     * @param method       the payment method's type, and {@code bank} the card's BIN (null for tokens): what
+     *                     analytics groups by
+     */
+    public void insertCharge(StoredCharge c, Instant claimedUntil, String method, String bank) {
         jdbc.update("""
                 INSERT INTO charges (id, merchant_id, status, amount, currency, reference, description, customer,
                                      payment_method, metadata, rounds, round_claimed_until, next_round_at, created_at,
-                                     updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                     updated_at, method, bank)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 c.id(), c.merchantId(), c.status().wire(), c.amount(), c.currency(), c.reference(), c.description(),
                 c.customerJson(), c.paymentMethodJson(), c.metadataJson(), c.rounds(), ts(claimedUntil),
-                ts(c.nextRoundAt()), ts(c.createdAt()), ts(c.updatedAt()));
+                ts(c.nextRoundAt()), ts(c.createdAt()), ts(c.updatedAt()), method, bank);
     }
 
     /**
@@ -138,16 +142,17 @@ public class ChargeRepository {
      * Applies a status change only if the charge is still in the status the caller read: the database, not the
      * JVM, decides between two instances settling the same charge.
      *
+     * @param fee what the provider that took the money charges for it (null unless the charge succeeded)
      * @return whether this caller's change was applied
      */
-    public boolean updateState(StoredCharge c, ChargeStatus expected) {
+    public boolean updateState(StoredCharge c, ChargeStatus expected, Long fee) {
         return jdbc.update("""
                 UPDATE charges SET status = ?, provider = ?, provider_reference = ?, failure_code = ?,
                        failure_category = ?, failure_message = ?, routing = ?, next_action = ?, updated_at = ?,
-                       round_claimed_until = NULL, next_round_at = NULL, version = version + 1
+                       round_claimed_until = NULL, next_round_at = NULL, version = version + 1, fee = ?
                 WHERE id = ? AND status = ?""",
                 c.status().wire(), c.provider(), c.providerReference(), c.failureCode(), c.failureCategory(),
-                c.failureMessage(), c.routingJson(), truncate(c.nextActionJson(), 2000), ts(c.updatedAt()), c.id(),
+                c.failureMessage(), c.routingJson(), truncate(c.nextActionJson(), 2000), ts(c.updatedAt()), fee, c.id(),
                 expected.wire()) == 1;
     }
 

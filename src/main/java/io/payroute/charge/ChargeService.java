@@ -20,6 +20,7 @@ import io.payroute.idempotency.JdbcIdempotencyRepository;
 import io.payroute.observability.ChargeMetrics;
 import io.payroute.provider.ProviderCall;
 import io.payroute.provider.ProviderCalls;
+import io.payroute.provider.ProviderCatalog;
 import io.payroute.reconciliation.ReconciliationSchedule;
 import io.payroute.routing.RoutingOutcomes;
 import io.payroute.state.ChargeStateMachine;
@@ -53,14 +54,15 @@ public class ChargeService {
     private final RoutingOutcomes routingOutcomes;
     private final ReconciliationSchedule schedule;
     private final ChargeMetrics metrics;
+    private final ProviderCatalog catalog;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final Clock clock;
 
     public ChargeService(ChargeRepository repository, ChargeEvents events, WorkMessages work, RetryPolicy retries,
                          JdbcIdempotencyRepository idempotency, RoutingOutcomes routingOutcomes,
-                         ReconciliationSchedule schedule, ChargeMetrics metrics, TransactionTemplate tx,
-                         ObjectMapper json, Clock clock) {
+                         ReconciliationSchedule schedule, ChargeMetrics metrics, ProviderCatalog catalog,
+                         TransactionTemplate tx, ObjectMapper json, Clock clock) {
         this.repository = repository;
         this.events = events;
         this.work = work;
@@ -69,6 +71,7 @@ public class ChargeService {
         this.routingOutcomes = routingOutcomes;
         this.schedule = schedule;
         this.metrics = metrics;
+        this.catalog = catalog;
         this.tx = tx;
         this.json = json;
         this.clock = clock;
@@ -100,7 +103,7 @@ public class ChargeService {
     private void insert(ChargeContext charge, Exchange exchange, ChargeRepository.StoredCharge row, Instant claimedUntil,
                         Runnable alsoInTransaction) {
         ObjectNode rendered = tx.execute(s -> {
-            repository.insertCharge(row, claimedUntil);
+            repository.insertCharge(row, claimedUntil, charge.request().paymentMethod().type(), bankOf(charge));
             ObjectNode created = events.record("charge.created", row, List.of(), null, null);
             idempotency.bindCharge(exchange, charge.id());
             alsoInTransaction.run();
@@ -180,7 +183,7 @@ public class ChargeService {
             if (applied.status() != ChargeStatus.PENDING) {
                 ChargeStateMachine.check(charge.id(), ChargeStatus.PENDING, applied.status());
             }
-            if (!repository.updateState(settled, ChargeStatus.PENDING)) {
+            if (!repository.updateState(settled, ChargeStatus.PENDING, fee(settled, charge.request().paymentMethod().type()))) {
                 return false;
             }
             if (applied.status() != ChargeStatus.PENDING) {
@@ -272,7 +275,7 @@ public class ChargeService {
                     result.providerReference() != null ? result.providerReference() : current.providerReference(),
                     failed ? result.code() : null, failed ? result.category() : null, failed ? result.message() : null,
                     current.routingJson(), result.nextAction(), now);
-            if (repository.updateState(settled, current.status())) {
+            if (repository.updateState(settled, current.status(), fee(settled, paymentMethodType(current)))) {
                 events.record("charge." + next.wire(), settled, repository.findAttempts(chargeId), current.status(),
                         write(eventData(provider, settled.providerReference(), settled.failureCode())));
                 log.info("charge {} reconciled: {} -> {}", chargeId, current.status().wire(), next.wire());
@@ -292,6 +295,21 @@ public class ChargeService {
                     attempt.startedAt(), 0), result, clock.instant());
         }
         settleLater(chargeId, attempt.provider(), result);
+    }
+
+    /** The issuing bank analytics groups a card payment by: as the routing rules' bank table names it, else its BIN. */
+    private static String bankOf(ChargeContext charge) {
+        if (!(charge.request().paymentMethod() instanceof PaymentMethod.Card card)) {
+            return null;
+        }
+        String named = charge.routing() == null ? null : charge.routing().dimensions().bank();
+        return named != null ? named : card.bin();
+    }
+
+    /** The fee of the provider that took the money, as its configuration says today; null when nobody did. */
+    private Long fee(ChargeRepository.StoredCharge charge, String method) {
+        return charge.status() == ChargeStatus.SUCCEEDED && charge.provider() != null
+                ? catalog.fee(charge.provider(), charge.currency(), method, charge.amount()) : null;
     }
 
     private String paymentMethodType(ChargeRepository.StoredCharge charge) {

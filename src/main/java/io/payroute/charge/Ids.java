@@ -47,6 +47,10 @@ public final class Ids {
         return "rf_" + ulid();
     }
 
+    public static String alert() {
+        return "alr_" + ulid();
+    }
+
     public static String requestId() {
         return "req_" + ulid();
     }
@@ -73,15 +77,31 @@ public final class Ids {
         return java.util.Optional.of("ch_" + reference.substring(3, 29));
     }
 
-    static String ulid() {
-        long time = System.currentTimeMillis();
-        byte[] random = new byte[10];
-        RANDOM.nextBytes(random);
+    /**
+     * The lowest charge id that can have been made at or after {@code time}: "created since" becomes a range of the
+     * primary key (and of every key that starts with a charge id), with no index on a timestamp.
+     */
+    public static String firstChargeIdAt(java.time.Instant time) {
         char[] out = new char[26];
+        java.util.Arrays.fill(out, '0');
+        encodeTime(time.toEpochMilli(), out);
+        return "ch_" + new String(out);
+    }
+
+    /** The 48-bit millisecond time as the first 10 characters. */
+    private static void encodeTime(long millis, char[] out) {
+        long time = millis;
         for (int i = 9; i >= 0; i--) {
             out[i] = ALPHABET[(int) (time & 31)];
             time >>>= 5;
         }
+    }
+
+    static String ulid() {
+        byte[] random = new byte[10];
+        RANDOM.nextBytes(random);
+        char[] out = new char[26];
+        encodeTime(System.currentTimeMillis(), out);
         // 80 random bits as 16 base32 characters
         long hi = ((random[0] & 0xffL) << 32) | ((random[1] & 0xffL) << 24) | ((random[2] & 0xffL) << 16)
                 | ((random[3] & 0xffL) << 8) | (random[4] & 0xffL);

@@ -40,6 +40,11 @@ public class EventRepository {
                 .stream().findFirst();
     }
 
+    /** Every published event of one charge, oldest first (the caller has checked the charge is the reader's). */
+    public List<StoredEvent> forCharge(String chargeId) {
+        return jdbc.query(SELECT + " WHERE e.charge_id = ? AND e.event_id IS NOT NULL ORDER BY e.id", EventRepository::event, chargeId);
+    }
+
     /**
      * Newest first, {@code limit} of them, older than the event {@code startingAfter} when given (cursor paging),
      * of one type or one charge when asked.

@@ -83,7 +83,11 @@ public class EventsApi {
     }
 
     public void get(Exchange exchange) {
-        StoredEvent event = find(exchange);
+        Responses.json(exchange, 200, withDeliveries(find(exchange)).toString());
+    }
+
+    /** The event as published, with its webhook deliveries and every attempt of each. */
+    public ObjectNode withDeliveries(StoredEvent event) {
         ObjectNode out = render(event);
         ArrayNode list = out.putArray("deliveries");
         for (WebhookDeliveryRepository.Delivery d : deliveries.forEvent(event.id())) {
@@ -101,7 +105,7 @@ public class EventsApi {
                     .put("attempted_at", a.attemptedAt().toString()).put("status_code", a.statusCode())
                     .put("latency_ms", a.latencyMs()).put("error", a.error()));
         }
-        Responses.json(exchange, 200, out.toString());
+        return out;
     }
 
     /**

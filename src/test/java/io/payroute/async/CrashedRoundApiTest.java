@@ -66,7 +66,7 @@ class CrashedRoundApiTest extends ApiTestSupport {
         repository.insertCharge(new ChargeRepository.StoredCharge(id, MERCHANT, ChargeStatus.PENDING, r.amount(),
                 r.currency(), r.reference(), r.description(), "{\"email\":\"ada@example.com\"}",
                 "{\"type\":\"tokens\",\"providers\":[\"paystack\"]}", null, null, null, null, null, null, null, null,
-                1, null, null, created, created, 0), leaseUntil);
+                1, null, null, created, created, 0), leaseUntil, "tokens", null);
         return id;
     }
 }
