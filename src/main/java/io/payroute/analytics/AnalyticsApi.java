@@ -107,7 +107,7 @@ public class AnalyticsApi {
 
     /**
      * Per provider: its attempts by outcome and success rate, how often the router picked it first (the routing
-     * split), and its latency percentiles and histogram.
+     * split), and its latency percentiles (nearest rank) and histogram.
      */
     public void providers(Exchange exchange) {
         Query q = query(exchange);
@@ -127,26 +127,32 @@ public class AnalyticsApi {
             ObjectNode outcomes = (ObjectNode) p.get("outcomes");
             outcomes.put(c.outcome(), outcomes.path(c.outcome()).asLong() + c.count());
         }
-        byProvider.values().forEach(p -> {
+        Map<String, LatencyDistribution> latencies = new TreeMap<>();
+        analytics.latencies(q.scope(), q.window()).forEach(l ->
+                latencies.computeIfAbsent(l.provider(), n -> new LatencyDistribution()).add(l.latencyMs(), l.count()));
+        latencies.keySet().forEach(provider::apply);
+        byProvider.forEach((name, p) -> {
             p.put("success_rate", ratio(p.path("outcomes").path("SUCCESS").asLong(), p.get("attempts").asLong()));
             p.put("pick_share", ratio(p.get("first_picks").asLong(), firstPicks));
-            p.putNull("latency_ms");
+            LatencyDistribution latency = latencies.getOrDefault(name, new LatencyDistribution());
+            if (latency.calls() == 0) {
+                p.putNull("latency_ms");
+            } else {
+                p.putObject("latency_ms").put("p50", latency.percentile(0.5)).put("p90", latency.percentile(0.9))
+                        .put("p95", latency.percentile(0.95)).put("p99", latency.percentile(0.99));
+            }
             ArrayNode histogram = p.putArray("latency_histogram");
-            for (int le : AnalyticsRepository.LATENCY_BUCKETS_MS) {
-                histogram.addObject().put("le", le).put("count", 0L);
+            long[] buckets = latency.histogram();
+            for (int i = 0; i < buckets.length; i++) {
+                ObjectNode bucket = histogram.addObject();
+                if (i < LatencyDistribution.BUCKETS_MS.length) {
+                    bucket.put("le", LatencyDistribution.BUCKETS_MS[i]);
+                } else {
+                    bucket.putNull("le");
+                }
+                bucket.put("count", buckets[i]);
             }
-            histogram.addObject().putNull("le").put("count", 0L);
         });
-        analytics.latency(q.scope(), q.window()).forEach(l -> provider.apply(l.provider()).putObject("latency_ms")
-                .put("p50", l.p50()).put("p90", l.p90()).put("p95", l.p95()).put("p99", l.p99()));
-        for (AnalyticsRepository.LatencyBucket b : analytics.latencyHistogram(q.scope(), q.window())) {
-            ArrayNode histogram = (ArrayNode) provider.apply(b.provider()).get("latency_histogram");
-            int index = 0;
-            while (index < AnalyticsRepository.LATENCY_BUCKETS_MS.length && AnalyticsRepository.LATENCY_BUCKETS_MS[index] != b.le()) {
-                index++;
-            }
-            ((ObjectNode) histogram.get(index)).put("count", b.count());
-        }
         out.putArray("data").addAll(byProvider.values());
         Responses.json(exchange, 200, out.toString());
     }

@@ -165,12 +165,15 @@ public class ChargeRepository {
                 eventId, chargeId, type, from, to, dataJson, payload, ts(now));
     }
 
-    /** @param checkAt when reconciliation should look at the attempt if nothing completes it before */
-    public void insertAttempt(String chargeId, Attempt a, Instant checkAt) {
+    /**
+     * @param merchantId the charge's merchant, kept on the attempt for analytics
+     * @param checkAt    when reconciliation should look at the attempt if nothing completes it before
+     */
+    public void insertAttempt(String chargeId, String merchantId, Attempt a, Instant checkAt) {
         jdbc.update("""
-                INSERT INTO charge_attempts (charge_id, seq, provider, attempt_reference, started_at, next_check_at)
-                VALUES (?, ?, ?, ?, ?, ?)""",
-                chargeId, a.seq(), a.provider(), a.reference(), ts(a.startedAt()), ts(checkAt));
+                INSERT INTO charge_attempts (charge_id, merchant_id, seq, provider, attempt_reference, started_at, next_check_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                chargeId, merchantId, a.seq(), a.provider(), a.reference(), ts(a.startedAt()), ts(checkAt));
     }
 
     /** @param nextCheckAt when reconciliation should ask the provider again; null once the outcome is final */

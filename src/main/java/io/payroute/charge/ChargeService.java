@@ -121,7 +121,8 @@ public class ChargeService {
         ProviderCalls.resetCallState(exchange);
         exchange.removeProperty(ATTEMPT_OUTCOME);
         exchange.setProperty(ProviderCall.PROPERTY, new ProviderCall(charge.id(), charge.request().merchantId(), provider, attempt.reference(), null));
-        repository.insertAttempt(charge.id(), attempt, schedule.inFlightDeadline(provider, attempt.startedAt()));
+        repository.insertAttempt(charge.id(), charge.request().merchantId(), attempt,
+                schedule.inFlightDeadline(provider, attempt.startedAt()));
     }
 
     public void completeAttempt(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {

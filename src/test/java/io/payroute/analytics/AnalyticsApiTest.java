@@ -259,8 +259,8 @@ class AnalyticsApiTest extends ApiTestSupport {
 
     private void insertAttempt(String chargeId, String provider, String outcome) {
         jdbc.update("""
-                INSERT INTO charge_attempts (charge_id, seq, provider, attempt_reference, outcome, latency_ms, started_at)
-                VALUES (?, 1, ?, ?, ?, 100, ?)""", chargeId, provider, Ids.attemptReference(chargeId, 1), outcome,
+                INSERT INTO charge_attempts (charge_id, merchant_id, seq, provider, attempt_reference, outcome, latency_ms, started_at)
+                VALUES (?, ?, 1, ?, ?, ?, 100, ?)""", chargeId, OTHER_MERCHANT, provider, Ids.attemptReference(chargeId, 1), outcome,
                 Timestamp.from(Instant.now()));
     }
 

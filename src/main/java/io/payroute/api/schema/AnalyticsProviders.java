@@ -29,12 +29,12 @@ public record AnalyticsProviders(
             @JsonProperty("latency_histogram") @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<LatencyBucket> latencyHistogram) {
     }
 
-    @Schema(name = "LatencyPercentiles", nullable = true, description = "Provider call latency, ms")
+    @Schema(name = "LatencyPercentiles", nullable = true, description = "Provider call latency, ms (nearest rank)")
     public record LatencyPercentiles(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "180") double p50,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "420") double p90,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "610") double p95,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1500") double p99) {
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "180") int p50,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "420") int p90,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "610") int p95,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1500") int p99) {
     }
 
     @Schema(name = "LatencyBucket", description = "Calls that took at most `le` ms (and more than the bucket before)")
