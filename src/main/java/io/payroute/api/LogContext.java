@@ -1,5 +1,6 @@
 package io.payroute.api;
 
+import io.payroute.charge.Ids;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -16,6 +17,8 @@ public final class LogContext {
     /** Who acts (an API key id, {@code admin}, a broker user) and from where (the client's address); also the audit log's. */
     public static final String ACTOR = "actor";
     public static final String SOURCE = "source";
+    /** The property that carries the correlation id on every message PayRoute sends (docs/observability.md). */
+    public static final String MESSAGE_PROPERTY = "requestId";
 
     /** Clears the keys when an exchange is done, so a pooled thread never carries them into the next request. */
     static final SynchronizationAdapter CLEAR = new SynchronizationAdapter() {
@@ -54,5 +57,16 @@ public final class LogContext {
         exchange.setProperty(ChargeFlow.REQUEST_ID, requestId);
         MDC.put(REQUEST_ID, requestId);
         exchange.getExchangeExtension().addOnCompletion(CLEAR);
+    }
+
+    /** A consumer's first step: carries on with the correlation id of the message (a new one if it has none). */
+    public static void continueFrom(Exchange exchange) {
+        String given = exchange.getMessage().getHeader(MESSAGE_PROPERTY, String.class);
+        correlate(exchange, ChargeFlow.validRequestId(given) ? given : Ids.requestId());
+    }
+
+    /** The correlation id of the work this thread is doing, the one its log lines carry; null outside any. */
+    public static String requestId() {
+        return MDC.get(REQUEST_ID);
     }
 }

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
-import io.payroute.api.ChargeFlow;
 import io.payroute.api.ChargeRequestParser;
 import io.payroute.api.LogContext;
 import io.payroute.charge.Attempt;
@@ -12,7 +11,6 @@ import io.payroute.charge.ChargeContext;
 import io.payroute.charge.ChargeRepository;
 import io.payroute.charge.ChargeRequest;
 import io.payroute.charge.ChargeService;
-import io.payroute.charge.Ids;
 import io.payroute.charge.Outcome;
 import io.payroute.secrets.Sealer;
 import jakarta.jms.JMSException;
@@ -61,8 +59,7 @@ public class ChargeWork {
         Message message = exchange.getIn(JmsMessage.class).getJmsMessage();
         String chargeId = message.getStringProperty(WorkMessages.CHARGE_ID);
         int round = message.getIntProperty(WorkMessages.ROUND);
-        String requestId = message.getStringProperty(WorkMessages.REQUEST_ID);
-        LogContext.correlate(exchange, ChargeFlow.validRequestId(requestId) ? requestId : Ids.requestId());
+        LogContext.continueFrom(exchange);
         MDC.put(LogContext.CHARGE_ID, chargeId);
         byte[] body = sealer.open(exchange.getMessage().getBody(String.class), chargeId);
         ChargeRequest request = parser.parse("application/json", body, message.getStringProperty(WorkMessages.MERCHANT_ID));

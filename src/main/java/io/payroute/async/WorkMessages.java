@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.payroute.api.LogContext;
 import io.payroute.broker.BrokerProperties;
 import io.payroute.charge.ChargeContext;
 import io.payroute.outbox.Outbox;
@@ -25,7 +26,7 @@ public class WorkMessages {
     static final String MERCHANT_ID = "merchantId";
     static final String REPLY_TO = "replyTo";
     static final String CORRELATION_ID = "correlationId";
-    static final String REQUEST_ID = "requestId";
+    static final String REQUEST_ID = LogContext.MESSAGE_PROPERTY;
 
     private final Outbox outbox;
     private final Sealer sealer;

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.payroute.api.LogContext;
 import io.payroute.audit.AuditLog;
 import io.payroute.outbox.Outbox;
 import org.springframework.beans.factory.annotation.Value;
@@ -65,6 +66,8 @@ public class ChargeEvents {
         event.put("object", "event");
         event.put("type", type);
         event.put("created_at", at.toString());
+        // the request or message that caused the change, as its X-Request-Id / correlation id
+        event.put("request_id", LogContext.requestId());
         event.putObject("data").set("object", object);
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("eventId", eventId);

@@ -3,10 +3,12 @@ package io.payroute.outbox;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.payroute.api.LogContext;
 import io.payroute.broker.Address;
 import io.payroute.charge.Ids;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,7 +35,8 @@ public class Outbox {
 
     /**
      * @param destination {@code queue:<address>} (anycast) or {@code topic:<address>} (multicast)
-     * @param properties  message properties: String, Long, Integer or Boolean values
+     * @param properties  message properties: String, Long, Integer or Boolean values. The correlation id of the work
+     *                    that sends the message is added ({@link LogContext#MESSAGE_PROPERTY}) unless given
      * @param deliverAt   scheduled delivery (the broker holds the message until then); null for now
      */
     public void send(String destination, String body, Map<String, Object> properties, Instant deliverAt) {
@@ -41,6 +44,10 @@ public class Outbox {
             throw new IllegalStateException("outbox messages are written in the transaction of their state change");
         }
         Address.parse(destination);
+        if (LogContext.requestId() != null && properties.get(LogContext.MESSAGE_PROPERTY) == null) {
+            properties = new LinkedHashMap<>(properties);
+            properties.put(LogContext.MESSAGE_PROPERTY, LogContext.requestId());
+        }
         jdbc.update("""
                 INSERT INTO outbox (message_id, destination, body, properties, deliver_at, created_at)
                 VALUES (?, ?, ?, ?, ?, ?)""",

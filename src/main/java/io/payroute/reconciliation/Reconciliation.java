@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.payroute.api.LogContext;
+import io.payroute.charge.Ids;
 import io.payroute.charge.Attempt;
 import io.payroute.charge.AttemptResult;
 import io.payroute.charge.ChargeRepository;
@@ -74,6 +75,8 @@ public class Reconciliation {
     /** Sets up the status-query route for one claimed attempt. */
     public void prepare(DueAttempt due, Exchange exchange) {
         ProviderCalls.resetCallState(exchange);
+        // each check is a piece of work of its own: its status query and the event it may cause share this id
+        LogContext.correlate(exchange, Ids.requestId());
         MDC.put(LogContext.CHARGE_ID, due.chargeId());
         exchange.setProperty(DUE, due);
         exchange.setProperty("provider", due.provider());
@@ -176,6 +179,7 @@ public class Reconciliation {
     /** Leaves the logging context as it found it once an attempt is done. */
     public void done() {
         MDC.remove(LogContext.CHARGE_ID);
+        MDC.remove(LogContext.REQUEST_ID);
     }
 
     private void settle(DueAttempt due, AttemptResult answer, Instant now) {

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -142,36 +141,46 @@ class AnalyticsApiTest extends ApiTestSupport {
 
     @Test
     void theDrillDownHasAttemptsRoutingScoresEventsAndWebhookDeliveries() throws Exception {
-        AtomicInteger received = new AtomicInteger();
+        List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
         HttpServer endpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         endpoint.createContext("/", ex -> {
-            ex.getRequestBody().readAllBytes();
-            received.incrementAndGet();
+            received.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
             ex.sendResponseHeaders(204, -1);
             ex.close();
         });
         endpoint.start();
         String endpointId = post("/v1/webhook-endpoints", "{\"url\": \"http://127.0.0.1:" + endpoint.getAddress().getPort()
                 + "/hooks\", \"enabled_events\": [\"charge.succeeded\"]}", Map.of()).json().get("id").asText();
-        try {
-            String id = charge(chargeBody(9_000, "NGN", Map.of("paystack", "AUTH_success", "stripe", "pm_card_success")), "succeeded")
-                    .get("id").asText();
+        Connection connection = connectionFactory.createConnection();
+        connection.start();
+        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            MessageConsumer published = session.createConsumer(session.createTopic("payroute.charge.events"),
+                    "requestId = 'req-drilldown-1'");
+            Response created = post("/v1/charges", chargeBody(9_000, "NGN", Map.of("paystack", "AUTH_success", "stripe", "pm_card_success")),
+                    Map.of("X-Request-Id", "req-drilldown-1"));
+            String id = created.json().get("id").asText();
             long deadline = System.currentTimeMillis() + 10_000;
             JsonNode detail;
+            JsonNode delivery;
             do {
                 Thread.sleep(50);
                 detail = get("/v1/analytics/charges/" + id).json();
-            } while (!detail.toString().contains("\"status\":\"succeeded\",\"attempt_count\":1") && System.currentTimeMillis() < deadline);
+                delivery = entry(detail.at("/events/1/deliveries"), "endpoint_id", endpointId);
+            } while (!delivery.path("status").asText().equals("succeeded") && System.currentTimeMillis() < deadline);
 
             assertThat(detail.at("/charge/id").asText()).isEqualTo(id);
             assertThat(detail.at("/charge/attempts/0/outcome").asText()).isEqualTo("SUCCESS");
             assertThat(detail.at("/charge/routing/candidates").size()).isEqualTo(2);
             assertThat(detail.at("/charge/routing/candidates/0/score").isNumber()).isTrue();
             assertThat(detail.get("events")).extracting(e -> e.get("type").asText()).containsExactly("charge.created", "charge.succeeded");
-            JsonNode delivery = detail.at("/events/1/deliveries/0");
-            assertThat(delivery.get("endpoint_id").asText()).isEqualTo(endpointId);
-            assertThat(delivery.get("status").asText()).isEqualTo("succeeded");
+            assertThat(delivery.path("status").asText()).as(detail.toString()).isEqualTo("succeeded");
             assertThat(delivery.at("/attempts/0/status_code").asInt()).isEqualTo(204);
+            // the request's correlation id travels with its events, to the merchant's endpoint too
+            assertThat(detail.get("events")).allSatisfy(e -> assertThat(e.get("request_id").asText()).isEqualTo("req-drilldown-1"));
+            assertThat(received).anySatisfy(body -> assertThat(body).contains(id, "\"request_id\":\"req-drilldown-1\""));
+            // and as a property of the messages on the broker
+            assertThat(published.receive(5_000)).as("charge.created with requestId").isNotNull();
+            assertThat(published.receive(5_000)).as("charge.succeeded with requestId").isNotNull();
         } finally {
             send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/webhook-endpoints/" + endpointId))
                     .header("Authorization", "Bearer " + MERCHANT_KEY).DELETE().build());

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.payroute.api.ChargeFlow;
 import io.payroute.api.LogContext;
 import io.payroute.api.ProblemException;
 import io.payroute.api.Responses;
@@ -126,7 +127,7 @@ public class ProviderWebhooks {
      */
     public void verify(Exchange exchange) {
         Message in = exchange.getMessage();
-        LogContext.correlate(exchange, Ids.requestId());
+        ChargeFlow.correlate(exchange);
         String provider = in.getHeader(PROVIDER, String.class);
         String merchant = in.getHeader(MERCHANT, String.class);
         WebhookVerifier verifier = provider == null ? null : merchant == null ? verifiers.get(provider) : merchantVerifier(provider, merchant);
@@ -148,6 +149,7 @@ public class ProviderWebhooks {
             in.setHeader(MERCHANT, merchant);
         }
         in.setHeader(RECEIVED_AT, clock.instant().toEpochMilli());
+        in.setHeader(LogContext.MESSAGE_PROPERTY, exchange.getProperty(ChargeFlow.REQUEST_ID));
         in.setBody(raw);
     }
 
@@ -179,6 +181,7 @@ public class ProviderWebhooks {
      * status query instead. A body the mapping cannot read is refused (dead-lettered with the reason).
      */
     public void normalize(Exchange exchange) {
+        LogContext.continueFrom(exchange);
         Message in = exchange.getMessage();
         String provider = in.getHeader(PROVIDER, String.class);
         byte[] raw = in.getBody(byte[].class);

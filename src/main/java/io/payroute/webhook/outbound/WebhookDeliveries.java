@@ -21,6 +21,8 @@ import io.payroute.webhook.WebhookProperties;
 import io.payroute.webhook.outbound.WebhookDeliveryRepository.AttemptRecord;
 import io.payroute.webhook.outbound.WebhookDeliveryRepository.Delivery;
 import io.payroute.webhook.signing.TimestampedSignature;
+import io.payroute.api.LogContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +74,9 @@ public class WebhookDeliveries {
         this.clock = clock;
     }
 
-    public void deliver(@Header(DeliveryQueue.DELIVERY_ID) String deliveryId, @Header(DeliveryQueue.ATTEMPT) Integer attempt) {
+    public void deliver(@Header(DeliveryQueue.DELIVERY_ID) String deliveryId, @Header(DeliveryQueue.ATTEMPT) Integer attempt,
+                        Exchange exchange) {
+        LogContext.continueFrom(exchange);
         Delivery delivery = deliveryId == null || attempt == null ? null : deliveries.find(deliveryId).orElse(null);
         if (delivery == null) {
             log.warn("webhook delivery message for unknown delivery {} ignored", deliveryId);

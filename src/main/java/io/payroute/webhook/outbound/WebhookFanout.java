@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 
 import io.payroute.charge.Ids;
+import io.payroute.api.LogContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +39,8 @@ public class WebhookFanout {
 
     /** Returns how many deliveries were created. */
     public int fanOut(@Header("eventId") String eventId, @Header("eventType") String type,
-                      @Header("merchantId") String merchantId) {
+                      @Header("merchantId") String merchantId, Exchange exchange) {
+        LogContext.continueFrom(exchange);
         if (eventId == null || type == null || merchantId == null) {
             return 0;
         }
