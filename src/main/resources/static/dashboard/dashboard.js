@@ -71,7 +71,7 @@
         api('/v1/analytics/charges?limit=25'),
         api('/v1/admin/alerts?status=all&limit=10'),
         api('/v1/admin/providers'),
-        api('/v1/admin/dead-letters?limit=50'),
+        api('/v1/admin/dead-letters?limit=1000'),
       ]);
       renderKpis(volume, alerts);
       renderAlerts(alerts);
@@ -185,8 +185,12 @@
         el('td', {}, c.failure_code || ''))));
   }
 
+  /** The newest 50 (the API lists oldest first). */
   function renderDeadLetters(deadLetters) {
-    $('dead-letters').tBodies[0].replaceChildren(...(deadLetters.data.length ? deadLetters.data.map((d) => el('tr', {'data-dead-letter': d.id},
+    const newest = deadLetters.data.slice(-50).reverse();
+    $('dead-letters-count').textContent = deadLetters.data.length > newest.length
+      ? `newest ${newest.length} of ${deadLetters.data.length}` : '';
+    $('dead-letters').tBodies[0].replaceChildren(...(newest.length ? newest.map((d) => el('tr', {'data-dead-letter': d.id},
         el('td', {}, time(d.dead_lettered_at)),
         el('td', {}, d.code || ''),
         el('td', {}, d.reason || ''),

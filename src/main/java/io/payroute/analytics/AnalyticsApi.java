@@ -82,7 +82,7 @@ public class AnalyticsApi {
             total.add(counts);
             data.add(counts.render(currency).put("succeeded_amount", counts.succeededAmount).put("fees", counts.fees));
         });
-        out.set("totals", total.render(null).without(List.of("key")));
+        out.set("totals", total.render(null));
         Responses.json(exchange, 200, out.toString());
     }
 

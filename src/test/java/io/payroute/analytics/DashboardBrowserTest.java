@@ -12,12 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.payroute.simulator.Behaviour;
 import io.payroute.support.ApiTestSupport;
-import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +30,6 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The dashboard in a real browser (Debian's headless chromium through its chromedriver) against the running service
@@ -47,8 +42,6 @@ class DashboardBrowserTest extends ApiTestSupport {
     private static final File CHROMIUM = new File(System.getProperty("payroute.test.chromium", "/usr/bin/chromium"));
     private static final File CHROMEDRIVER = new File(System.getProperty("payroute.test.chromedriver", "/usr/bin/chromedriver"));
 
-    @Autowired
-    private ConnectionFactory connectionFactory;
     private WebDriver browser;
 
     @BeforeEach
@@ -125,26 +118,6 @@ class DashboardBrowserTest extends ApiTestSupport {
                 "const c = Chart.getChart(arguments[0]); if (!c) return 0;"
                         + " return c.data.datasets.reduce((n, d) => n + d.data.filter(v => v !== null && v > 0).length, 0);", canvas);
         return ((Number) n).longValue();
-    }
-
-    /** A queue request from a user that is no merchant's producer: rejected into the dead-letter queue at once. */
-    private String deadLetter() throws Exception {
-        String before = admin("GET", "/v1/admin/dead-letters?limit=1000").text();
-        Connection connection = connectionFactory.createConnection();
-        try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-            session.createProducer(session.createQueue("payroute.charges.requests")).send(session.createTextMessage("{}"));
-            session.commit();
-        }
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline) {
-            for (JsonNode d : admin("GET", "/v1/admin/dead-letters?limit=1000").json().get("data")) {
-                if (!before.contains(d.get("id").asText())) {
-                    return d.get("id").asText();
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the rejected request never reached the dead letters");
     }
 
     private void screenshot(String name) throws Exception {

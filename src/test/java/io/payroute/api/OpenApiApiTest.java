@@ -2,6 +2,11 @@ package io.payroute.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,12 +26,15 @@ import org.junit.jupiter.api.Test;
 class OpenApiApiTest extends ApiTestSupport {
 
     private static final String DOCUMENT = "https://payroute.test/v1/openapi.json";
+    private static final Set<String> METHODS = Set.of("get", "post", "put", "delete", "patch");
     private JsonSchemaFactory schemas;
+    private JsonNode document;
 
     @BeforeEach
     void loadDocument() {
         Response spec = get("/v1/openapi.json");
         assertThat(spec.status()).isEqualTo(200);
+        document = spec.json();
         schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, builder -> builder
                 .metaSchema(OpenApi30.getInstance())
                 .defaultMetaSchemaIri(OpenApi30.getInstance().getIri())
@@ -51,6 +59,118 @@ class OpenApiApiTest extends ApiTestSupport {
         assertThat(create.findValuesAsText("name")).contains("Idempotency-Key");
         assertThat(spec.at("/paths/~1v1~1charges~1{id}/get/responses/404").isMissingNode()).isFalse();
         assertThat(spec.at("/components/schemas/ChargeCreateRequest/properties/amount/example").asLong()).isPositive();
+    }
+
+    @Test
+    void everyOperationDocumentsItsAnswersWithSchemasAndExamples() {
+        List<String> undocumented = new ArrayList<>();
+        document.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+            if (!METHODS.contains(op.getKey())) {
+                return;
+            }
+            String name = op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
+            List<String> success = new ArrayList<>();
+            op.getValue().path("responses").fieldNames().forEachRemaining(code -> {
+                if (code.startsWith("2")) {
+                    success.add(code);
+                }
+            });
+            if (success.isEmpty()) {
+                undocumented.add(name + ": no 2xx answer");
+            }
+            for (String code : success) {
+                String ref = op.getValue().at("/responses/" + code + "/content/application~1json/schema/$ref").asText();
+                if (ref.isEmpty()) {
+                    undocumented.add(name + " " + code + ": no schema");
+                } else if (!hasExample(component(ref), 0)) {
+                    undocumented.add(name + " " + code + ": " + ref + " has no example");
+                }
+            }
+            if (op.getValue().path("description").asText().isBlank() && op.getValue().path("summary").asText().isBlank()) {
+                undocumented.add(name + ": no description");
+            }
+        }));
+        assertThat(undocumented).isEmpty();
+        assertThat(document.at("/paths").size()).isGreaterThanOrEqualTo(20);
+    }
+
+    @Test
+    void realAnswersOfTheWebhookEventAndAdminOperationsMatchTheirSchemas() throws Exception {
+        String charge = postCharge(chargeBody(5_000, "NGN", Map.of("paystack", "AUTH_success"))).json().get("id").asText();
+
+        Response created = post("/v1/webhook-endpoints", "{\"url\": \"http://127.0.0.1:9/hooks\", \"enabled_events\": [\"charge.requires_action\"]}", Map.of());
+        assertAnswer("post", "/v1/webhook-endpoints", created);
+        String endpoint = created.json().get("id").asText();
+        assertAnswer("get", "/v1/webhook-endpoints", get("/v1/webhook-endpoints"));
+        assertAnswer("get", "/v1/webhook-endpoints/{id}", get("/v1/webhook-endpoints/" + endpoint));
+        assertAnswer("post", "/v1/webhook-endpoints/{id}", post("/v1/webhook-endpoints/" + endpoint, "{\"description\": \"Documented\"}", Map.of()));
+        assertAnswer("post", "/v1/webhook-endpoints/{id}/rotate-secret", post("/v1/webhook-endpoints/" + endpoint + "/rotate-secret", "", Map.of()));
+
+        Response events = get("/v1/events?charge=" + charge);
+        assertAnswer("get", "/v1/events", events);
+        String event = events.json().at("/data/0/id").asText();
+        assertAnswer("get", "/v1/events/{id}", get("/v1/events/" + event));
+        assertAnswer("post", "/v1/events/{id}/redeliver", post("/v1/events/" + event + "/redeliver", "", Map.of()));
+        assertAnswer("delete", "/v1/webhook-endpoints/{id}", send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/v1/webhook-endpoints/" + endpoint)).DELETE().build()));
+
+        assertAnswer("post", "/v1/webhooks/{provider}", post("/v1/webhooks/flutterwave",
+                "{\"event\": \"charge.completed\", \"data\": {\"id\": 424242, \"tx_ref\": \"not-ours\", \"status\": \"successful\"}}",
+                Map.of("verif-hash", "payroute-sim-flw-hash")));
+
+        String deadLetter = deadLetter();
+        assertAnswer("get", "/v1/admin/dead-letters", admin("GET", "/v1/admin/dead-letters"));
+        assertAnswer("post", "/v1/admin/dead-letters/{id}/replay", admin("POST", "/v1/admin/dead-letters/" + deadLetter + "/replay"));
+        assertAnswer("get", "/v1/admin/provider-webhooks", admin("GET", "/v1/admin/provider-webhooks"));
+        assertAnswer("get", "/v1/admin/alerts", admin("GET", "/v1/admin/alerts?status=all"));
+        assertAnswer("get", "/v1/admin/providers", admin("GET", "/v1/admin/providers"));
+    }
+
+    @Test
+    void realAnswersOfTheAnalyticsOperationsMatchTheirSchemas() {
+        String charge = postCharge(chargeBody(5_000, "NGN", Map.of("flutterwave", "flw-t1nf-unavailable", "paystack", "AUTH_success")))
+                .json().get("id").asText();
+        postCharge(chargeBody(5_000, "NGN", Map.of("paystack", "AUTH_decline_insufficient_funds")));
+        for (String by : List.of("provider", "method", "currency", "bank")) {
+            assertAnswer("get", "/v1/analytics/success-rates", get("/v1/analytics/success-rates?by=" + by));
+        }
+        assertAnswer("get", "/v1/analytics/volume", get("/v1/analytics/volume?window=1h"));
+        assertAnswer("get", "/v1/analytics/failures", get("/v1/analytics/failures"));
+        assertAnswer("get", "/v1/analytics/providers", get("/v1/analytics/providers?window=15m"));
+        assertAnswer("get", "/v1/analytics/timeseries", get("/v1/analytics/timeseries?window=15m"));
+        assertAnswer("get", "/v1/analytics/charges", get("/v1/analytics/charges?limit=5"));
+        assertAnswer("get", "/v1/analytics/charges/{id}", get("/v1/analytics/charges/" + charge));
+        assertAnswer("get", "/v1/analytics/volume", admin("GET", "/v1/analytics/volume"));
+    }
+
+    /** The answer has the status the document gives for the operation, and matches that status's schema. */
+    private void assertAnswer(String method, String path, Response answer) {
+        String pointer = "/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method + "/responses/" + answer.status()
+                + "/content/application~1json/schema/$ref";
+        String ref = document.at(pointer).asText();
+        assertThat(ref).as(method + " " + path + " answered " + answer.status() + ", which the document does not give: " + answer.text())
+                .isNotEmpty();
+        assertValid(ref.substring(ref.lastIndexOf('/') + 1), answer.json());
+    }
+
+    private JsonNode component(String ref) {
+        return document.at(ref.substring(1));
+    }
+
+    /** Whether the schema, or one it refers to (a few levels down), gives an example. */
+    private boolean hasExample(JsonNode schema, int depth) {
+        if (schema.has("example")) {
+            return true;
+        }
+        if (depth > 3) {
+            return false;
+        }
+        for (JsonNode ref : schema.findValues("$ref")) {
+            if (hasExample(component(ref.asText()), depth + 1)) {
+                return true;
+            }
+        }
+        return schema.findValues("example").size() > 0;
     }
 
     @Test

@@ -26,6 +26,9 @@ import io.payroute.routing.ProviderHealth;
 import io.payroute.simulator.Behaviour;
 import io.payroute.simulator.LedgerEntry;
 import io.payroute.simulator.Simulators;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Session;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -68,6 +71,8 @@ public abstract class ApiTestSupport {
     private CircuitBreakerRegistry breakers;
     @Autowired
     private ProviderHealth health;
+    @Autowired
+    private ConnectionFactory connectionFactory;
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) throws IOException {
@@ -242,6 +247,29 @@ public abstract class ApiTestSupport {
         return simulators.allLedgers().stream()
                 .filter(e -> chargeId.equals(e.metadataValue("payroute_charge_id")))
                 .toList();
+    }
+
+    /**
+     * Puts a message on the dead-letter queue the way a bad producer does: a request sent by a user that is no
+     * merchant's producer (here the service's own) is rejected there at once. Returns the dead letter's id.
+     */
+    protected String deadLetter() throws Exception {
+        String before = admin("GET", "/v1/admin/dead-letters?limit=1000").text();
+        Connection connection = connectionFactory.createConnection();
+        try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+            session.createProducer(session.createQueue("payroute.charges.requests")).send(session.createTextMessage("{}"));
+            session.commit();
+        }
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (JsonNode d : admin("GET", "/v1/admin/dead-letters?limit=1000").json().get("data")) {
+                if (!before.contains(d.get("id").asText())) {
+                    return d.get("id").asText();
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the rejected request never reached the dead letters");
     }
 
     protected int countRows(String table) {

@@ -5,8 +5,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 @Schema(name = "ChargeCounts", description = "Charges of one group: how many, and how they ended")
 public record ChargeCounts(
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "paystack",
-                description = "The group: a provider, method, currency or BIN; `none` where the charge has none") String key,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, example = "paystack",
+                description = "The group: a provider, method, currency or BIN; `none` where the charge has none; null in totals") String key,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1200") long charges,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1104") long succeeded,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "90") long failed,
