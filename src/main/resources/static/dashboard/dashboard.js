@@ -68,7 +68,7 @@
         api('/v1/analytics/providers' + query),
         api('/v1/analytics/timeseries' + query),
         api('/v1/analytics/failures' + query),
-        api('/v1/analytics/charges?limit=25'),
+        api('/v1/analytics/charges?limit=15'),
         api('/v1/admin/alerts?status=all&limit=10'),
         api('/v1/admin/providers'),
         api('/v1/admin/dead-letters?limit=1000'),
@@ -149,7 +149,9 @@
           return all ? Math.round(1000 * p.succeeded / all) / 10 : null;
         })};
     });
-    draw('chart-timeseries', 'line', starts.map((s) => new Date(s).toLocaleTimeString([], {hour: '2-digit', minute: '2-digit'})),
+    const label = series.bucket_seconds < 60 ? {hour: '2-digit', minute: '2-digit', second: '2-digit'}
+      : series.bucket_seconds < 3600 ? {hour: '2-digit', minute: '2-digit'} : {month: 'short', day: 'numeric', hour: '2-digit'};
+    draw('chart-timeseries', 'line', starts.map((s) => new Date(s).toLocaleString([], label)),
         datasets, {scales: {y: {min: 0, max: 100, title: {display: true, text: '% of attempts that took the money'}}}});
   }
 
