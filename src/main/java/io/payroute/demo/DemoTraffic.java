@@ -5,6 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <pre>
  *   bench/demo-traffic.sh [--charges=10000] [--rate=150] [--concurrency=48] [--degrade=flutterwave]
  *                         [--url=http://127.0.0.1:8080] [--simulators=http://127.0.0.1:18080] [--keep-degraded]
+ *                         [--api-key=sk_...]   (default: PAYROUTE_MERCHANT_API_KEY, or data/merchant-api-key)
  * </pre>
  */
 public final class DemoTraffic {
@@ -59,7 +62,8 @@ public final class DemoTraffic {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("charges", "10000", "rate", "150", "concurrency", "48",
-                "degrade", "flutterwave", "url", "http://127.0.0.1:8080", "simulators", "http://127.0.0.1:18080"));
+                "degrade", "flutterwave", "url", "http://127.0.0.1:8080", "simulators", "http://127.0.0.1:18080",
+                "api-key", merchantKey()));
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
             if (!options.containsKey(kv[0]) && !kv[0].equals("keep-degraded")) {
@@ -71,7 +75,22 @@ public final class DemoTraffic {
         new DemoTraffic(options).run();
     }
 
+    /** The embedded run's merchant key: PAYROUTE_MERCHANT_API_KEY, or the one it generated into data/merchant-api-key. */
+    private static String merchantKey() throws IOException {
+        String configured = System.getenv("PAYROUTE_MERCHANT_API_KEY");
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        Path file = Path.of("data", "merchant-api-key");
+        return Files.exists(file) ? Files.readString(file).trim() : "";
+    }
+
     private void run() throws Exception {
+        if (options.get("api-key").isEmpty()) {
+            System.err.println("no merchant API key: give --api-key=sk_..., set PAYROUTE_MERCHANT_API_KEY, or run from the"
+                    + " directory whose data/merchant-api-key the service generated");
+            System.exit(2);
+        }
         int total = Integer.parseInt(options.get("charges"));
         double rate = Double.parseDouble(options.get("rate"));
         int concurrency = Integer.parseInt(options.get("concurrency"));
@@ -135,6 +154,7 @@ public final class DemoTraffic {
         HttpRequest request = HttpRequest.newBuilder(URI.create(options.get("url") + "/v1/charges"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + options.get("api-key"))
                 .header("Idempotency-Key", "demo-" + run + "-" + n)
                 .header("X-Request-Id", "demo-" + n)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
