@@ -112,7 +112,8 @@ class OpenApiApiTest extends ApiTestSupport {
         assertAnswer("get", "/v1/events/{id}", get("/v1/events/" + event));
         assertAnswer("post", "/v1/events/{id}/redeliver", post("/v1/events/" + event + "/redeliver", "", Map.of()));
         assertAnswer("delete", "/v1/webhook-endpoints/{id}", send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/v1/webhook-endpoints/" + endpoint)).DELETE().build()));
+                URI.create("http://127.0.0.1:" + port + "/v1/webhook-endpoints/" + endpoint))
+                .header("Authorization", "Bearer " + MERCHANT_KEY).DELETE().build()));
 
         assertAnswer("post", "/v1/webhooks/{provider}", post("/v1/webhooks/flutterwave",
                 "{\"event\": \"charge.completed\", \"data\": {\"id\": 424242, \"tx_ref\": \"not-ours\", \"status\": \"successful\"}}",
@@ -141,6 +142,43 @@ class OpenApiApiTest extends ApiTestSupport {
         assertAnswer("get", "/v1/analytics/charges", get("/v1/analytics/charges?limit=5"));
         assertAnswer("get", "/v1/analytics/charges/{id}", get("/v1/analytics/charges/" + charge));
         assertAnswer("get", "/v1/analytics/volume", admin("GET", "/v1/analytics/volume"));
+    }
+
+    @Test
+    void realAnswersOfTheRefundAndMerchantAdministrationOperationsMatchTheirSchemas() {
+        String charge = postCharge(chargeBody(9_000, "NGN", Map.of("paystack", "AUTH_success"))).json().get("id").asText();
+        Response refund = post("/v1/charges/" + charge + "/refunds", "{\"amount\": 1000, \"reason\": \"documented\"}", Map.of());
+        assertAnswer("post", "/v1/charges/{id}/refunds", refund);
+        assertAnswer("get", "/v1/charges/{id}/refunds", get("/v1/charges/" + charge + "/refunds"));
+        assertAnswer("get", "/v1/refunds/{id}", get("/v1/refunds/" + refund.json().get("id").asText()));
+
+        Response merchant = adminWith("POST", "/v1/admin/merchants", "{\"name\": \"OpenAPI shop\"}");
+        assertAnswer("post", "/v1/admin/merchants", merchant);
+        String id = merchant.json().get("id").asText();
+        assertAnswer("get", "/v1/admin/merchants", admin("GET", "/v1/admin/merchants"));
+        assertAnswer("post", "/v1/admin/merchants/{id}", adminWith("POST", "/v1/admin/merchants/" + id,
+                "{\"rate_limit\": {\"per_second\": 5, \"burst\": 10}}"));
+        Response key = adminWith("POST", "/v1/admin/merchants/" + id + "/api-keys", "{\"description\": \"documented\"}");
+        assertAnswer("post", "/v1/admin/merchants/{id}/api-keys", key);
+        assertAnswer("delete", "/v1/admin/merchants/{id}/api-keys/{keyId}",
+                admin("DELETE", "/v1/admin/merchants/" + id + "/api-keys/" + key.json().get("id").asText()));
+        assertAnswer("put", "/v1/admin/merchants/{id}/provider-accounts/{provider}", adminWith("PUT",
+                "/v1/admin/merchants/" + id + "/provider-accounts/flutterwave",
+                "{\"secret_key\": \"FLWSECK_TEST-openapi\", \"webhook_secret\": \"openapi-hash\"}"));
+        assertAnswer("get", "/v1/admin/merchants/{id}", admin("GET", "/v1/admin/merchants/" + id));
+        assertAnswer("post", "/v1/webhooks/{provider}/{merchant}", post("/v1/webhooks/flutterwave/" + id,
+                "{\"event\": \"charge.completed\", \"data\": {\"id\": 424243, \"tx_ref\": \"not-ours\", \"status\": \"successful\"}}",
+                Map.of("verif-hash", "openapi-hash")));
+        assertAnswer("delete", "/v1/admin/merchants/{id}/provider-accounts/{provider}",
+                admin("DELETE", "/v1/admin/merchants/" + id + "/provider-accounts/flutterwave"));
+        assertAnswer("get", "/v1/admin/audit", admin("GET", "/v1/admin/audit?object=" + id));
+        assertAnswer("get", "/v1/admin/audit/verify", admin("GET", "/v1/admin/audit/verify"));
+        assertAnswer("post", "/v1/admin/secrets/reseal", admin("POST", "/v1/admin/secrets/reseal"));
+    }
+
+    private Response adminWith(String method, String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer adm_test_key")
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     /** The answer has the status the document gives for the operation, and matches that status's schema. */

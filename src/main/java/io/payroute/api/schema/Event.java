@@ -10,7 +10,8 @@ public record Event(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "evt_01m8a1k3x5v0q2r7s9t4w6y8z0") String id,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = "event") String object,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "charge.succeeded",
-                allowableValues = {"charge.created", "charge.succeeded", "charge.failed", "charge.requires_action", "charge.pending"})
+                allowableValues = {"charge.created", "charge.succeeded", "charge.failed", "charge.requires_action", "charge.pending",
+                        "refund.created", "refund.succeeded", "refund.failed"})
         String type,
         @JsonProperty("created_at") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "date-time") String createdAt,
         @JsonProperty("request_id") @Schema(nullable = true, example = "req_01m8a1k3x5v0q2r7s9t4w6y8z0",
@@ -19,8 +20,8 @@ public record Event(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Data data) {
 
     @Schema(name = "EventData")
-    public record Data(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The charge as it stood after the change")
-                       Charge object) {
+    public record Data(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, oneOf = {Charge.class, Refund.class},
+            description = "The charge (charge.*) or the refund (refund.*) as it stood after the change") Object object) {
     }
 
     @Schema(name = "EventWithDeliveries", description = "An event with every webhook delivery made of it")

@@ -28,10 +28,11 @@ public record ProviderStateList(
             @JsonProperty("not_permitted_calls") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "0") long notPermittedCalls) {
     }
 
-    @Schema(name = "RoutingWindow", description = "The rolling window of outcomes the router scores the provider with")
+    @Schema(name = "RoutingWindow", description = "What the router scores the provider with over all its traffic (docs/routing.md)")
     public record RoutingWindow(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "100") int samples,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "97") int successes,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "200", description = "Outcomes in the provider's window") int samples,
+            @JsonProperty("success_rate") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "0.9412",
+                    description = "The posterior mean the score uses (the prior while the window is empty)") double successRate,
             @JsonProperty("latency_p95_ms") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, example = "420") Long latencyP95Ms) {
     }
 }
