@@ -9,11 +9,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class AlertProperties {
 
     /** The recent window whose success rate is watched. */
-    private Duration window = Duration.ofMinutes(1);
+    private Duration window = Duration.ofSeconds(30);
     /** The period before the window that gives the baseline rate. */
-    private Duration baseline = Duration.ofMinutes(15);
+    private Duration baseline = Duration.ofMinutes(10);
     /** Outcomes both the window and the baseline need before anything is concluded. */
-    private int minSamples = 30;
+    private int minSamples = 20;
     /** An alert opens when the rate is this far (absolute, 0.2 = 20 points) below the baseline. */
     private double drop = 0.2;
 

@@ -25,11 +25,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Demo traffic (README: "See it work"): pushes charges through the real merchant API of a running PayRoute whose
  * simulators are on, a mix of provider tokens and raw cards of several banks, in several currencies, paced at a
- * steady rate, with a progress bar. Half-way one provider degrades (errors, declines, latency) through the
- * simulators' control API, so the dashboard shows failovers, a falling success rate and a failure-spike alert.
+ * steady rate (under the merchant's default rate limit; a 429 is waited out and sent again), with a progress bar.
+ * Half-way one provider degrades (declines, errors, latency) through the simulators' control API, so the dashboard
+ * shows failovers, routing moving away, a falling success rate and a failure-spike alert.
  * The provider is restored at the end. Runs alone, without Spring:
  * <pre>
- *   bench/demo-traffic.sh [--charges=10000] [--rate=150] [--concurrency=48] [--degrade=flutterwave]
+ *   bench/demo-traffic.sh [--charges=10000] [--rate=90] [--concurrency=48] [--degrade=flutterwave]
  *                         [--url=http://127.0.0.1:8080] [--simulators=http://127.0.0.1:18080] [--keep-degraded]
  *                         [--api-key=sk_...]   (default: PAYROUTE_MERCHANT_API_KEY, or data/merchant-api-key)
  * </pre>
@@ -41,8 +42,8 @@ public final class DemoTraffic {
     /** Issuer BINs of the demo's cards: each is a "bank" on the dashboard. */
     private static final List<String> BANKS = List.of("539983", "506099", "418742", "521090", "459660", "404017");
     private static final String HEALTHY = "{\"latency_ms\": 60, \"latency_jitter_ms\": 120, \"decline_rate\": 0.05, \"error_rate\": 0.01}";
-    /** Mostly declines: the router cannot tell them from the customers' own, so traffic keeps flowing there. */
-    private static final String DEGRADED = "{\"latency_ms\": 300, \"latency_jitter_ms\": 400, \"decline_rate\": 0.45, \"error_rate\": 0.05}";
+    /** Its issuers' declines soar (an acquiring link failing behind it), with some errors and slower answers. */
+    private static final String DEGRADED = "{\"latency_ms\": 300, \"latency_jitter_ms\": 400, \"decline_rate\": 0.6, \"error_rate\": 0.05}";
 
     private final Map<String, String> options;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -61,7 +62,7 @@ public final class DemoTraffic {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>(Map.of("charges", "10000", "rate", "150", "concurrency", "48",
+        Map<String, String> options = new LinkedHashMap<>(Map.of("charges", "10000", "rate", "90", "concurrency", "48",
                 "degrade", "flutterwave", "url", "http://127.0.0.1:8080", "simulators", "http://127.0.0.1:18080",
                 "api-key", merchantKey()));
         for (String arg : args) {
@@ -160,6 +161,11 @@ public final class DemoTraffic {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            // over the merchant's rate limit: wait as told and send the same request again (same Idempotency-Key)
+            for (int retry = 0; response.statusCode() == 429 && retry < 10; retry++) {
+                Thread.sleep(1000L * response.headers().firstValueAsLong("Retry-After").orElse(1));
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            }
             return response.statusCode() == 201 ? JSON.readTree(response.body()).path("status").asText("rejected") : "rejected";
         } catch (IOException e) {
             return "unreachable";
