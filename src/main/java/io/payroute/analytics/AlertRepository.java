@@ -1,8 +1,10 @@
 package io.payroute.analytics;
 
+import static io.payroute.sql.SqlValues.instant;
+import static io.payroute.sql.SqlValues.ts;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 
@@ -69,14 +71,8 @@ public class AlertRepository {
     }
 
     private static Alert alert(ResultSet rs, int row) throws SQLException {
-        Timestamp resolved = rs.getTimestamp("resolved_at");
         return new Alert(rs.getString("id"), rs.getString("kind"), rs.getString("dimension"), rs.getString("dimension_value"),
                 rs.getDouble("baseline_rate"), rs.getInt("baseline_samples"), rs.getDouble("current_rate"),
-                rs.getInt("current_samples"), rs.getTimestamp("opened_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant(), resolved == null ? null : resolved.toInstant());
-    }
-
-    private static Timestamp ts(Instant instant) {
-        return instant == null ? null : Timestamp.from(instant);
+                rs.getInt("current_samples"), instant(rs, "opened_at"), instant(rs, "updated_at"), instant(rs, "resolved_at"));
     }
 }

@@ -1,8 +1,9 @@
 package io.payroute.analytics;
 
+import static io.payroute.sql.SqlValues.instant;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +109,7 @@ public class AnalyticsRepository {
                         + " GROUP BY a.provider, " + truncated,
                 rs -> {
                     // SQL truncates to a calendar unit; the buckets are multiples of it
-                    long epoch = rs.getTimestamp("t").toInstant().getEpochSecond();
+                    long epoch = instant(rs, "t").getEpochSecond();
                     Instant start = Instant.ofEpochSecond(epoch - Math.floorMod(epoch, bucket));
                     SeriesPoint p = new SeriesPoint(rs.getString("provider"), start, rs.getLong("succeeded"),
                             rs.getLong("declined"), rs.getLong("errors"));
@@ -202,9 +203,8 @@ public class AnalyticsRepository {
     }
 
     private static ChargeRow chargeRow(ResultSet rs, int row) throws SQLException {
-        Timestamp created = rs.getTimestamp("created_at");
         return new ChargeRow(rs.getString("id"), rs.getString("merchant_id"), rs.getString("status"), rs.getLong("amount"),
                 rs.getString("currency"), rs.getString("provider"), rs.getString("method"), rs.getString("bank"),
-                rs.getString("failure_code"), created.toInstant());
+                rs.getString("failure_code"), instant(rs, "created_at"));
     }
 }
