@@ -237,8 +237,9 @@
         table(['#', 'Provider', 'Outcome', 'Code', 'Latency', 'HTTP', 'Reference'], c.attempts.map((a, i) => [i + 1, a.provider,
           badge(a.outcome), a.code || '', a.latency_ms === null ? '–' : a.latency_ms + ' ms', a.http_status || '', a.reference]), 'attempts'),
         el('h3', {}, 'Routing decision' + (routing.chosen ? ': ' + routing.chosen : '')),
+        // smart's score is the merchant's expected net value of the charge at that provider, in its currency
         table(['Provider', 'Score', 'Success rate', 'Samples', 'p95', 'Fee', 'Circuit'], routing.candidates.map((r) => [r.provider,
-          r.score.toFixed(3), percent(r.success_rate), r.success_rate_samples, r.latency_p95_ms ? r.latency_p95_ms + ' ms' : '–',
+          money(r.score, c.currency), percent(r.success_rate), r.success_rate_samples, r.latency_p95_ms ? r.latency_p95_ms + ' ms' : '–',
           money(r.fee, c.currency), badge(r.circuit)]), 'routing'),
         routing.failovers.length ? el('p', {class: 'muted'}, 'Failed over: ' + routing.failovers.map((f) => f.from + ' (' + f.reason + ')').join(', ')) : '',
         el('h3', {}, 'Events and webhook deliveries'),
