@@ -35,7 +35,8 @@ import jakarta.jms.StreamMessage;
  */
 final class HostileInputs {
 
-    enum Credential { MERCHANT, ADMIN, NONE }
+    /** BOTH: a merchant's key and the admin key are each a credential (analytics); the cases send the merchant's. */
+    enum Credential { MERCHANT, ADMIN, BOTH, NONE }
 
     enum Expect { REJECTED, ANY }
 
@@ -103,6 +104,7 @@ final class HostileInputs {
                  "payment_method": {"type": "card", "number": "4242424242424242", "exp_month": 12, "exp_year": 2031, "cvc": "123"}}""";
         Credential m = Credential.MERCHANT;
         Credential a = Credential.ADMIN;
+        Credential both = Credential.BOTH;
         return List.of(
                 Endpoint.of("POST", "/v1/charges", m).withBody(charge, false),
                 Endpoint.of("POST", "/v1/charges", m).withBody(cardCharge, false),
@@ -141,6 +143,15 @@ final class HostileInputs {
                 Endpoint.of("DELETE", "/v1/admin/merchants/{merchant}/provider-accounts/{provider}", a),
                 Endpoint.of("GET", "/v1/admin/audit", a).withQuery("object", "actor", "limit"),
                 Endpoint.of("GET", "/v1/admin/audit/verify", a),
+                Endpoint.of("GET", "/v1/admin/alerts", a).withQuery("status", "limit"),
+                Endpoint.of("GET", "/v1/admin/providers", a),
+                Endpoint.of("GET", "/v1/analytics/success-rates", both).withQuery("window", "by", "merchant"),
+                Endpoint.of("GET", "/v1/analytics/volume", both).withQuery("window", "merchant"),
+                Endpoint.of("GET", "/v1/analytics/failures", both).withQuery("window"),
+                Endpoint.of("GET", "/v1/analytics/providers", both).withQuery("window", "merchant"),
+                Endpoint.of("GET", "/v1/analytics/timeseries", both).withQuery("window"),
+                Endpoint.of("GET", "/v1/analytics/charges", both).withQuery("limit", "status", "merchant"),
+                Endpoint.of("GET", "/v1/analytics/charges/{charge}", both),
                 Endpoint.of("POST", "/v1/admin/secrets/reseal", a),
                 Endpoint.of("GET", "/v1/openapi.json", Credential.NONE),
                 Endpoint.of("GET", "/actuator/health", Credential.NONE),
@@ -222,17 +233,19 @@ final class HostileInputs {
         }
         String key = key(e.credential());
         String other = e.credential() == Credential.MERCHANT ? context.adminKey() : context.merchantKey();
-        List<String[]> variants = List.of(
+        List<String[]> variants = new ArrayList<>(List.of(
                 new String[] {"no Authorization", null},
                 new String[] {"Bearer without key", "Bearer"},
                 new String[] {"unknown key", "Bearer sk_test_unknown_0000000000000000"},
-                new String[] {"the other API's key", "Bearer " + other},
                 new String[] {"Basic scheme", "Basic " + Base64.getEncoder().encodeToString(("user:" + key).getBytes(StandardCharsets.UTF_8))},
                 new String[] {"key with a suffix", "Bearer " + key + "x"},
                 new String[] {"key upper-cased", "Bearer " + key.toUpperCase()},
                 new String[] {"SQL as key", "Bearer ' OR '1'='1"},
                 new String[] {"300-character key", "Bearer " + "k".repeat(300)},
-                new String[] {"key with a NUL", "Bearer " + key + "\u0000"});
+                new String[] {"key with a NUL", "Bearer " + key + "\u0000"}));
+        if (e.credential() != Credential.BOTH) {
+            variants.add(new String[] {"the other API's key", "Bearer " + other});
+        }
         for (String[] v : pick(variants, 3)) {
             cases.add(request(e, "credential: " + v[0], Expect.REJECTED, null, headers(e, v[1], true), body(e), ""));
         }
