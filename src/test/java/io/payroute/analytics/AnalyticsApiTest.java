@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -132,8 +130,7 @@ class AnalyticsApiTest extends ApiTestSupport {
         assertProblem(get("/v1/analytics/charges?limit=0"), 400, "limit");
         assertProblem(get("/v1/analytics/charges?status=refunded"), 400, "status");
         assertProblem(get("/v1/analytics/volume?merchant=" + OTHER_MERCHANT), 400, "merchant");
-        Response wrongKey = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/analytics/volume"))
-                .header("Authorization", "Bearer not-the-key").GET().build());
+        Response wrongKey = as("not-the-key", "GET", "/v1/analytics/volume", null);
         assertThat(wrongKey.status()).isEqualTo(401);
         assertThat(get("/v1/analytics/charges/ch_nope").status()).isEqualTo(404);
         assertThat(get("/v1/admin/alerts").status()).isEqualTo(401);
@@ -182,8 +179,7 @@ class AnalyticsApiTest extends ApiTestSupport {
             assertThat(published.receive(5_000)).as("charge.created with requestId").isNotNull();
             assertThat(published.receive(5_000)).as("charge.succeeded with requestId").isNotNull();
         } finally {
-            send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/webhook-endpoints/" + endpointId))
-                    .header("Authorization", "Bearer " + MERCHANT_KEY).DELETE().build());
+            as(MERCHANT_KEY, "DELETE", "/v1/webhook-endpoints/" + endpointId, null);
             endpoint.stop(0);
         }
     }

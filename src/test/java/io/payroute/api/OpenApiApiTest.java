@@ -2,8 +2,6 @@ package io.payroute.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -111,9 +109,7 @@ class OpenApiApiTest extends ApiTestSupport {
         String event = events.json().at("/data/0/id").asText();
         assertAnswer("get", "/v1/events/{id}", get("/v1/events/" + event));
         assertAnswer("post", "/v1/events/{id}/redeliver", post("/v1/events/" + event + "/redeliver", "", Map.of()));
-        assertAnswer("delete", "/v1/webhook-endpoints/{id}", send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/v1/webhook-endpoints/" + endpoint))
-                .header("Authorization", "Bearer " + MERCHANT_KEY).DELETE().build()));
+        assertAnswer("delete", "/v1/webhook-endpoints/{id}", as(MERCHANT_KEY, "DELETE", "/v1/webhook-endpoints/" + endpoint, null));
 
         assertAnswer("post", "/v1/webhooks/{provider}", post("/v1/webhooks/flutterwave",
                 "{\"event\": \"charge.completed\", \"data\": {\"id\": 424242, \"tx_ref\": \"not-ours\", \"status\": \"successful\"}}",
@@ -152,17 +148,17 @@ class OpenApiApiTest extends ApiTestSupport {
         assertAnswer("get", "/v1/charges/{id}/refunds", get("/v1/charges/" + charge + "/refunds"));
         assertAnswer("get", "/v1/refunds/{id}", get("/v1/refunds/" + refund.json().get("id").asText()));
 
-        Response merchant = adminWith("POST", "/v1/admin/merchants", "{\"name\": \"OpenAPI shop\"}");
+        Response merchant = as("adm_test_key", "POST", "/v1/admin/merchants", "{\"name\": \"OpenAPI shop\"}");
         assertAnswer("post", "/v1/admin/merchants", merchant);
         String id = merchant.json().get("id").asText();
         assertAnswer("get", "/v1/admin/merchants", admin("GET", "/v1/admin/merchants"));
-        assertAnswer("post", "/v1/admin/merchants/{id}", adminWith("POST", "/v1/admin/merchants/" + id,
+        assertAnswer("post", "/v1/admin/merchants/{id}", as("adm_test_key", "POST", "/v1/admin/merchants/" + id,
                 "{\"rate_limit\": {\"per_second\": 5, \"burst\": 10}}"));
-        Response key = adminWith("POST", "/v1/admin/merchants/" + id + "/api-keys", "{\"description\": \"documented\"}");
+        Response key = as("adm_test_key", "POST", "/v1/admin/merchants/" + id + "/api-keys", "{\"description\": \"documented\"}");
         assertAnswer("post", "/v1/admin/merchants/{id}/api-keys", key);
         assertAnswer("delete", "/v1/admin/merchants/{id}/api-keys/{keyId}",
                 admin("DELETE", "/v1/admin/merchants/" + id + "/api-keys/" + key.json().get("id").asText()));
-        assertAnswer("put", "/v1/admin/merchants/{id}/provider-accounts/{provider}", adminWith("PUT",
+        assertAnswer("put", "/v1/admin/merchants/{id}/provider-accounts/{provider}", as("adm_test_key", "PUT",
                 "/v1/admin/merchants/" + id + "/provider-accounts/flutterwave",
                 "{\"secret_key\": \"FLWSECK_TEST-openapi\", \"webhook_secret\": \"openapi-hash\"}"));
         assertAnswer("get", "/v1/admin/merchants/{id}", admin("GET", "/v1/admin/merchants/" + id));
@@ -174,11 +170,6 @@ class OpenApiApiTest extends ApiTestSupport {
         assertAnswer("get", "/v1/admin/audit", admin("GET", "/v1/admin/audit?object=" + id));
         assertAnswer("get", "/v1/admin/audit/verify", admin("GET", "/v1/admin/audit/verify"));
         assertAnswer("post", "/v1/admin/secrets/reseal", admin("POST", "/v1/admin/secrets/reseal"));
-    }
-
-    private Response adminWith(String method, String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer adm_test_key")
-                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     /** The answer has the status the document gives for the operation, and matches that status's schema. */
