@@ -21,10 +21,12 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jms.JmsException;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
 
@@ -33,8 +35,10 @@ import org.springframework.stereotype.Component;
  * batch of committed messages, sends them to the broker in one JMS transaction, then deletes them.
  * <p>
  * Claims are leases taken with a conditional UPDATE, so several instances relay disjoint batches. A relay that
- * dies after sending and before deleting leaves its batch to be claimed again when the lease runs out; the
- * broker then drops the second copies by their duplicate-detection id ({@code _AMQ_DUPL_ID} = message_id).
+ * dies after sending and before deleting (or loses the broker between its commit and the answer) leaves its batch
+ * to be claimed again when the lease runs out; the broker then drops the second copies by their duplicate-detection
+ * id ({@code _AMQ_DUPL_ID} = message_id). It rejects a transaction holding such a copy as a whole, so that batch is
+ * sent again one message per transaction.
  */
 @Component("outboxRelay")
 public class OutboxRelay {
@@ -121,10 +125,31 @@ public class OutboxRelay {
         // claimed_until leads the index, so the batch is found without scanning a backlog
         List<OutboxMessage> batch = jdbc.query("SELECT * FROM outbox WHERE claimed_until = ? AND claimed_by = ? ORDER BY id",
                 this::message, until, claim);
-        jms.execute(session -> {
-            send(session, batch);
-            return null;
-        }, true);
+        try {
+            jms.execute(session -> {
+                send(session, batch);
+                return null;
+            }, true);
+        } catch (JmsException e) {
+            if (!rejectedAsDuplicate(e)) {
+                throw e;
+            }
+            // Artemis rejects a whole transaction that holds one copy it has seen, so a batch that was half-relayed
+            // before (sent, not deleted) would be rejected on every retry: send it one message per transaction instead,
+            // and only the copies already delivered are dropped
+            jms.execute(session -> {
+                for (OutboxMessage m : batch) {
+                    try {
+                        send(session, List.of(m));
+                    } catch (JMSException | RuntimeException one) {
+                        if (!rejectedAsDuplicate(one)) {
+                            throw one;
+                        }
+                    }
+                }
+                return null;
+            }, true);
+        }
         jdbc.update("DELETE FROM outbox WHERE claimed_until = ? AND claimed_by = ?", until, claim);
         relayed.increment(batch.size());
         return batch.size();
@@ -148,6 +173,15 @@ public class OutboxRelay {
             session.rollback();
             throw e;
         }
+    }
+
+    private static boolean rejectedAsDuplicate(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ActiveMQDuplicateIdException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int backlog() {
