@@ -101,8 +101,8 @@ sim_mode() { # provider mode-json
 # The service as production runs it against external providers (the simulators), with the timers shortened so a
 # drill settles in minutes, not hours: reconciliation polls every second and asks on a 1 s, 2 s, 5 s schedule; an
 # attempt cut off by a kill is due 2 × (1 s connect + 3 s response) + 2 s after it started, and one the provider
-# never saw fails after 30 s (give-up-after, 3 days in production). The round lease stays 1 min, longer than a
-# restart takes; redeliveries every 10 s at most (1 s doubling, 10 deliveries: 65 s) outlast that lease.
+# never saw fails after 30 s (give-up-after, 3 days in production). The round lease stays 1 min (DRILL_ROUND_LEASE),
+# longer than a restart takes; redeliveries every 10 s at most (1 s doubling, 10 deliveries: 65 s) outlast that lease.
 service_args() {
   local p i=1
   printf '%s\n' \
@@ -116,7 +116,7 @@ service_args() {
     --payroute.reconciliation.in-flight-grace=2s --payroute.reconciliation.claim-timeout=10s \
     --payroute.reconciliation.give-up-after=30s \
     --payroute.retries.backoff=5s --payroute.retries.max-backoff=5s --payroute.retries.max-rounds=10 \
-    --payroute.retries.round-lease=60s --payroute.idempotency.in-flight-lease=20s \
+    --payroute.retries.round-lease="${DRILL_ROUND_LEASE:-60s}" --payroute.idempotency.in-flight-lease=20s \
     --payroute.outbox.claim-lease=5s --payroute.broker.redelivery.max-delay=10s \
     --payroute.mappings.cache=true --camel.main.routes-reload-enabled=false \
     --logging.level.io.payroute.provider.ProviderCalls=WARN

@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# Cluster drills: faults injected into bench/cluster.sh's topology (standalone Artemis, simulators in their own
+# process, two PayRoute instances on one PostgreSQL schema) while REST charges are sent to both instances, alternately,
+# with a quarter of the Idempotency-Keys sent to both at once. Each phase reports what it injected and measured, and
+# ends with the invariants checked in PostgreSQL against the simulators' ledgers (lib.sh: check_invariants).
+#
+#   instance-kill     kill -9 instance 1 a third of the way through; instance 2 must keep answering (a batch sent to
+#                     it alone while 1 is down); instance 1 restarts; requests the kill left unanswered are re-sent
+#                     with their key, as a client would.
+#   broker-restart    queue requests and REST charges in flight; the broker is stopped for DRILL_DOWN_SECONDS (10 s)
+#                     while charges keep coming, then started again; the instances must reconnect by themselves
+#                     (a queue request sent after the restart is answered, the outbox drains) and nothing is lost.
+#   database-outage   the instances reach PostgreSQL through a TCP proxy of the drill's own (TcpProxy.java; the
+#                     machine's PostgreSQL is shared and is never restarted); the proxy is killed for
+#                     DRILL_DOWN_SECONDS while synchronous charges come in: they must fail with 503 problem+json
+#                     within the pool's connection timeout, nothing may be half-written, and the instances must
+#                     recover without a restart once the proxy is back.
+#
+#   bench/drills/cluster-drills.sh [phase ...]     (default: all three, in this order, on one topology)
+#
+# Exits 1 when an invariant is violated, 2 when the drill cannot run; without PostgreSQL it says SKIPPED and exits 0.
+# Needs what bench/cluster.sh needs. Loopback only; about 5 minutes.
+# Settings (environment): JAVA, DRILL_CLUSTER_CHARGES (400 per phase), DRILL_DOWN_SECONDS (10), DRILL_SETTLE_TIMEOUT
+# (150 s), DRILL_CLUSTER_SCHEMA (payroute_cluster_drill), DRILL_CLUSTER_API_PORTS ("19280 19281"),
+# DRILL_CLUSTER_BROKER_PORT (61676), DRILL_CLUSTER_SIM_PORT (19290; providers on the next three),
+# DRILL_CLUSTER_PROXY_PORT (19289), DRILL_LATENCY_MS / DRILL_JITTER_MS (simulators, 50 / 50 ms), DRILL_KEEP=1 keeps the work directory (logs, inputs) also after a pass.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+DRILL_NAME="cluster drills"
+read -r -a PHASES <<<"${*:-instance-kill broker-restart database-outage}"
+CHARGES=${DRILL_CLUSTER_CHARGES:-400}
+DOWN_SECONDS=${DRILL_DOWN_SECONDS:-10}
+SETTLE_TIMEOUT=${DRILL_SETTLE_TIMEOUT:-150}
+PROXY_PORT=${DRILL_CLUSTER_PROXY_PORT:-19289}
+export CLUSTER_DIR CLUSTER_SCHEMA=${DRILL_CLUSTER_SCHEMA:-payroute_cluster_drill}
+export CLUSTER_API_PORTS=${DRILL_CLUSTER_API_PORTS:-19280 19281}
+export CLUSTER_BROKER_PORT=${DRILL_CLUSTER_BROKER_PORT:-61676} CLUSTER_SIM_PORT=${DRILL_CLUSTER_SIM_PORT:-19290}
+CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/payroute-cluster-drill.XXXXXX")
+DB_PORT=$PROXY_PORT
+# A synchronous charge cut between the provider's answer and its settle (instance killed, database gone) has no message
+# to resume it: the abandoned-charge sweep settles it once its round lease and abandoned-after have run out (1 min and
+# 10 min in production). An asynchronous one must be resumed by its own message, which the broker redelivers after
+# 1, 2, 4, ... s (bench/cluster/broker.xml): the first delivery after the 30 s lease (at 31 s) comes well before the
+# sweep (at 75 s), so the sweep only finishes what nothing else can.
+export DRILL_ROUND_LEASE=30s
+CLUSTER_SERVICE_ARGS="--payroute.reconciliation.abandoned-after=45s"
+RUN=$(date +%H%M%S)
+# shellcheck source=../cluster.sh
+. "$ROOT/bench/cluster.sh"
+
+require_tools
+require_postgres
+PROXY_PID=
+cleanup() {
+  local rc=$?
+  kill_background
+  cluster_stop
+  stop_pid "$PROXY_PID"
+  if [ "$rc" -eq 0 ] && [ -z "${DRILL_KEEP:-}" ]; then rm -rf "$CLUSTER_DIR"; else echo "$DRILL_NAME: logs and inputs kept in $CLUSTER_DIR"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+require_free_ports "$PROXY_PORT"
+
+# ------------------------------------------------------------------------------------------------------ parts
+proxy_start() {
+  "$JAVA" "$ROOT/bench/drills/TcpProxy.java" "$PROXY_PORT" "$PG_PORT" >> "$WORK/proxy.log" 2>&1 &
+  PROXY_PID=$!
+  for _ in $(seq 1 100); do port_open "$PROXY_PORT" && return 0; sleep 0.2; done
+  die "the database proxy did not start"
+}
+proxy_kill() { kill -KILL "$PROXY_PID"; wait "$PROXY_PID" 2>/dev/null || true; PROXY_PID=; }
+
+# ------------------------------------------------------------------------------------------------------- load
+# label count: charges <RUN>-<label>-<i>; odd i go to instance 1, even i to instance 2, and every fourth also to
+# instance 1 at the same time (a shared key). Starts both streams in the background (STREAM_PIDS).
+send_both() {
+  local i
+  for i in $(seq 1 "$2"); do
+    if [ $((i % 2)) -eq 0 ]; then echo "$RUN-$1-$i $ALL_TOKENS"; else echo "$RUN-$1-$i $STRIPE_ONLY"; fi
+  done > "$WORK/$1.req"
+  awk 'NR % 2 == 1 || NR % 4 == 0' "$WORK/$1.req" > "$WORK/$1-1.req"
+  awk 'NR % 2 == 0' "$WORK/$1.req" > "$WORK/$1-2.req"
+  STREAM_PIDS=()
+  for n in 1 2; do
+    REST_URL=$(api "$n") run_bg rest_send "$WORK/$1-$n.req" "$WORK/$1-$n.out"; STREAM_PIDS+=("$LAST_PID")
+  done
+}
+wait_pids() { local pid; for pid in "$@"; do wait "$pid" || true; done; }
+since() { [ -n "$2" ] && echo "$(secs "$1" "$2") s" || echo never; }   # start-ms end-ms (empty: never)
+final_count() { sql "SELECT count(*) FROM charges WHERE reference LIKE '$RUN-$1-%' AND status <> 'pending'"; }
+wait_final() { # label count timeout-seconds: until that many charges of the label are final
+  local deadline=$(( $(ms) + $3 * 1000 ))
+  while [ "$(final_count "$1")" -lt "$2" ] && [ "$(ms)" -lt "$deadline" ]; do sleep 0.2; done
+}
+answers() { # out-files...: "<status> x<count>, ..." over all answers
+  cat "$@" 2>/dev/null | awk '{ n[$2]++ } END { for (c in n) printf "%s%s x%d", (k++ ? ", " : ""), c, n[c] }'
+}
+# label: every request of the label that got no 2xx on any stream is re-sent with its key, alternately to the live
+# instances, until it is accepted (409: the other copy is still in flight; 503: a dependency is still down); then
+# every request of the label is expected to have exactly one charge
+settle_requests() {
+  local label=$1 attempt n=0 live=()
+  for n in $(seq 1 ${#API_PORTS[@]}); do alive "instance-$n" && live+=("$n"); done
+  cat "$WORK/$label"-*.out | awk '$2 ~ /^20[0-2]$/ { print $1 }' | sort -u > "$WORK/$label.accepted"
+  cut -d' ' -f1 "$WORK/$label.req" | sort | comm -23 - "$WORK/$label.accepted" > "$WORK/$label.unanswered"
+  RESENT=$(wc -l < "$WORK/$label.unanswered")
+  : > "$WORK/$label.resent"
+  for attempt in $(seq 1 40); do
+    [ -s "$WORK/$label.unanswered" ] || break
+    awk 'NR == FNR { want[$1]; next } ($1 in want)' "$WORK/$label.unanswered" "$WORK/$label.req" > "$WORK/$label.retry.req"
+    REST_URL=$(api "${live[$((attempt % ${#live[@]}))]}") run_fg rest_send "$WORK/$label.retry.req" "$WORK/$label.retry.out"
+    cat "$WORK/$label.retry.out" >> "$WORK/$label.resent"
+    awk '$2 !~ /^20[0-2]$/ { print $1 }' "$WORK/$label.retry.out" | sort > "$WORK/$label.unanswered"
+    [ -s "$WORK/$label.unanswered" ] && sleep 2
+  done
+  record "$([ -s "$WORK/$label.unanswered" ] && echo FAIL || echo PASS)" "$label: every request accepted (first try or re-sent)" \
+    "re-sent $RESENT, answers to re-sends: $(answers "$WORK/$label.resent"), still unanswered $(wc -l < "$WORK/$label.unanswered")"
+  cut -d' ' -f1 "$WORK/$label.req" | awk '{ print $1 ",rest,1" }' >> "$WORK/expected.csv"
+}
+settle_and_check() { # label
+  local t0 settled=yes
+  t0=$(ms)
+  wait_settled "$SETTLE_TIMEOUT" || { settled=no; dump_pending; }
+  say "settled=$settled $(secs "$t0" "$(ms)") s after the last request was accepted; outcomes so far: $(outcomes_line)"
+  check_invariants "$1"
+}
+# a charge is half-written when it has no charge.created event, or is final without the event of its status, or a
+# key holds a charge that does not exist
+check_whole() { # label
+  local out
+  out=$(sql "SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM charge_events e WHERE e.charge_id = c.id AND e.type = 'charge.created'))
+                  + count(*) FILTER (WHERE c.status <> 'pending' AND NOT EXISTS (SELECT 1 FROM charge_events e WHERE e.charge_id = c.id AND e.type = 'charge.' || c.status)),
+                  (SELECT count(*) FROM idempotency_keys k WHERE k.charge_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM charges x WHERE x.id = k.charge_id)),
+                  (SELECT count(*) FROM outbox)
+           FROM charges c")
+  read -r broken orphan_keys outbox <<<"$out"
+  record "$([ "$broken" -eq 0 ] && [ "$orphan_keys" -eq 0 ] && [ "$outbox" -eq 0 ] && echo PASS || echo FAIL)" "$1: nothing half-written" \
+    "charges missing their events $broken, keys bound to no charge $orphan_keys, outbox rows unsent $outbox"
+}
+
+# ============================================================================================================
+say "work dir $CLUSTER_DIR; java $("$JAVA" -version 2>&1 | head -n 1); PostgreSQL $PG_USER@$PG_HOST:$PG_PORT/$PG_DATABASE schema $SCHEMA through proxy :$PROXY_PORT"
+T_UP=$(ms)
+proxy_start
+LATENCY_MS=${DRILL_LATENCY_MS:-50} JITTER_MS=${DRILL_JITTER_MS:-50}
+cluster_start
+say "topology up in $(secs "$T_UP" "$(ms)") s: broker :$BROKER_PORT, simulators :$SIM_PORT (${LATENCY_MS}+0..${JITTER_MS} ms), instances ${API_PORTS[*]}"
+: > "$WORK/expected.csv"
+declare -a SUMMARY=()
+
+for phase in "${PHASES[@]}"; do
+  echo
+  case $phase in
+  # ---------------------------------------------------------------------------------------------- instance-kill
+  instance-kill)
+    echo "== instance-kill: kill -9 instance 1 during $CHARGES async charges to both instances, restart it"
+    T0=$(ms)
+    send_both kill "$CHARGES"
+    # a third of the charges stored: REST requests and their work are still in flight on both instances
+    deadline=$(( $(ms) + 60000 ))
+    while [ "$(sql "SELECT count(*) FROM charges WHERE reference LIKE '$RUN-kill-%'")" -lt $((CHARGES / 3)) ] && [ "$(ms)" -lt "$deadline" ]; do sleep 0.1; done
+    read -r k_pending k_inflight < <(sql "SELECT count(*) FILTER (WHERE status = 'pending'),
+        (SELECT count(*) FROM charge_attempts WHERE outcome IS NULL) FROM charges")
+    instance_kill 1
+    T_KILL=$(ms)
+    say "SIGKILL instance 1 after $(secs "$T0" "$T_KILL") s: $(final_count kill) final, $k_pending pending, $k_inflight provider calls in flight"
+    # instance 2 alone, while 1 is down
+    for i in $(seq 1 100); do echo "$RUN-alone-$i $ALL_TOKENS"; done > "$WORK/alone.req"
+    T_ALONE=$(ms)
+    REST_URL=$(api 2) run_fg rest_send "$WORK/alone.req" "$WORK/alone-2.out"
+    alone_ok=$(awk '$2 == 202' "$WORK/alone-2.out" | wc -l)
+    alone_p99=$(awk '{ print $3 }' "$WORK/alone-2.out" | sort -n | awk '{ a[NR] = $1 } END { print a[int(NR * 0.99 + 0.5)] }')
+    record "$([ "$alone_ok" -eq 100 ] && echo PASS || echo FAIL)" "instance-kill: instance 2 carries on while 1 is down" \
+      "$alone_ok of 100 accepted in $(secs "$T_ALONE" "$(ms)") s, p99 ${alone_p99} s"
+    wait_pids "${STREAM_PIDS[@]}"
+    T_RESTART=$(ms)
+    instance_start 1
+    instance_wait 1
+    T_READY=$(ms)
+    say "instance 1 ready $(secs "$T_RESTART" "$T_READY") s after the restart; answers: instance 1 $(answers "$WORK/kill-1.out"); instance 2 $(answers "$WORK/kill-2.out")"
+    settle_requests kill
+    kill_resent=$RESENT
+    settle_requests alone
+    settle_and_check instance-kill
+    SUMMARY+=("instance-kill    injected SIGKILL of instance 1 after $(secs "$T0" "$T_KILL") s ($k_pending charges pending, $k_inflight calls in flight);" \
+              "                 measured instance 2 alone: $alone_ok/100 accepted, p99 $alone_p99 s; restart to ready $(secs "$T_RESTART" "$T_READY") s; re-sent after restart $kill_resent")
+    ;;
+  # --------------------------------------------------------------------------------------------- broker-restart
+  broker-restart)
+    echo "== broker-restart: stop the broker for $DOWN_SECONDS s during $CHARGES async REST charges and queue requests"
+    T0=$(ms)
+    run_fg produce before "$RUN-q-before" "$ALL_TOKENS" 200
+    echo "$RUN-q-before,queue,$(produced before)" >> "$WORK/expected.csv"
+    send_both broker "$CHARGES"
+    wait_final broker $((CHARGES / 4)) 60
+    broker_stop
+    T_STOP=$(ms)
+    say "broker stopped after $(secs "$T0" "$T_STOP") s ($(final_count broker) REST charges final, $(sql "SELECT count(*) FROM outbox") outbox rows)"
+    # charges keep coming while the broker is down: respond-async writes its work message to the outbox
+    for i in $(seq 1 100); do echo "$RUN-brokerdown-$i $ALL_TOKENS"; done > "$WORK/brokerdown.req"
+    REST_URL=$(api 1) run_fg rest_send "$WORK/brokerdown.req" "$WORK/brokerdown-1.out"
+    down_ok=$(awk '$2 == 202' "$WORK/brokerdown-1.out" | wc -l)
+    while [ $(( $(ms) - T_STOP )) -lt $((DOWN_SECONDS * 1000)) ]; do sleep 0.2; done
+    outbox_peak=$(sql "SELECT count(*) FROM outbox")
+    broker_start
+    T_START_B=$(ms)
+    say "broker started again after $(secs "$T_STOP" "$T_START_B") s down; $down_ok of 100 charges sent meanwhile accepted; $outbox_peak outbox rows waiting"
+    # reconnection: the outbox drains and a queue request sent now is taken by an intake consumer
+    run_fg produce after "$RUN-q-after" "$ALL_TOKENS" 1
+    echo "$RUN-q-after,queue,$(produced after)" >> "$WORK/expected.csv"
+    t_drained= t_intake=
+    for _ in $(seq 1 600); do
+      [ -n "$t_drained" ] || { [ "$(sql "SELECT count(*) FROM outbox")" -eq 0 ] && t_drained=$(ms); }
+      [ -n "$t_intake" ] || { [ "$(sql "SELECT count(*) FROM charges WHERE reference = '$RUN-q-after' AND status <> 'pending'")" -eq 1 ] && t_intake=$(ms); }
+      [ -n "$t_drained" ] && [ -n "$t_intake" ] && break
+      sleep 0.2
+    done
+    drained_after=$(since "$T_START_B" "$t_drained")
+    record "$([ -n "$t_drained" ] && [ -n "$t_intake" ] && echo PASS || echo FAIL)" "broker-restart: the instances reconnected by themselves" \
+      "outbox drained $drained_after, queue request answered $(since "$T_START_B" "$t_intake") after the broker started"
+    wait_pids "${STREAM_PIDS[@]}"
+    settle_requests broker
+    settle_requests brokerdown
+    settle_and_check broker-restart
+    SUMMARY+=("broker-restart   injected broker stopped $(secs "$T_STOP" "$T_START_B") s under load (200 queue requests before, $CHARGES REST around it);" \
+              "                 measured $down_ok/100 REST accepted while down, $outbox_peak outbox rows held; drained $drained_after after restart")
+    ;;
+  # -------------------------------------------------------------------------------------------- database-outage
+  database-outage)
+    echo "== database-outage: cut PostgreSQL (kill the proxy) for $DOWN_SECONDS s during $CHARGES synchronous charges"
+    T0=$(ms)
+    REST_SYNC=1 send_both db "$CHARGES"
+    wait_final db $((CHARGES / 4)) 60
+    proxy_kill
+    T_CUT=$(ms)
+    say "database cut after $(secs "$T0" "$T_CUT") s ($(final_count db) final)"
+    # what a merchant sees meanwhile: status, content type and time of one request to each instance, then a batch
+    probe_ok=PASS probes=
+    for n in 1 2; do
+      read -r code ctype took < <(curl -s -o /dev/null -w '%{http_code} %{content_type} %{time_total}\n' --max-time 30 \
+        -X POST "$(api "$n")/v1/charges" -H "Authorization: Bearer $MERCHANT_KEY" -H 'Content-Type: application/json' \
+        -H "Idempotency-Key: $RUN-dbprobe-$n" -d "$(body "$RUN-dbprobe-$n" "$ALL_TOKENS")")
+      probes+="instance $n: $code $ctype in $took s; "
+      [ "$code" = 503 ] && [[ $ctype == application/problem+json* ]] || probe_ok=FAIL
+    done
+    # 20 requests at once, 10 to each instance, each its own connection: every one must wait for the pool's
+    # connection timeout (5 s) at most, not for one another
+    for i in $(seq 1 20); do echo "$RUN-dbdown-$i $ALL_TOKENS"; done > "$WORK/dbdown.req"
+    down_pids=()
+    for n in 1 2; do
+      awk -v n="$n" 'NR % 2 == n - 1' "$WORK/dbdown.req" > "$WORK/dbdown-$n.req"
+      REST_SYNC=1 REST_PARALLEL=10 REST_URL=$(api "$n") run_bg rest_send "$WORK/dbdown-$n.req" "$WORK/dbdown-$n.out"
+      down_pids+=("$LAST_PID")
+    done
+    wait_pids "${down_pids[@]}"
+    down_max=$(cat "$WORK"/dbdown-*.out | awk '{ print $3 }' | sort -n | tail -n 1)
+    down_answers=$(answers "$WORK"/dbdown-*.out)
+    down_503=$(cat "$WORK"/dbdown-*.out | awk '$2 == 503' | wc -l)
+    record "$probe_ok" "database-outage: 503 problem+json while the database is away" "$probes"
+    record "$([ "$down_503" -eq 20 ] && awk -v m="$down_max" 'BEGIN { exit !(m < 12) }' && echo PASS || echo FAIL)" \
+      "database-outage: requests during the outage fail with 503 within the pool's connection timeout" \
+      "20 requests at once: $down_answers; slowest $down_max s"
+    while [ $(( $(ms) - T_CUT )) -lt $((DOWN_SECONDS * 1000)) ]; do sleep 0.2; done
+    proxy_start
+    T_BACK=$(ms)
+    # recovery without a restart: each instance takes a charge again
+    recovered=
+    for n in 1 2; do
+      for _ in $(seq 1 150); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -X POST "$(api "$n")/v1/charges" \
+          -H "Authorization: Bearer $MERCHANT_KEY" -H 'Content-Type: application/json' \
+          -H "Idempotency-Key: $RUN-dbprobe-$n" -d "$(body "$RUN-dbprobe-$n" "$ALL_TOKENS")")
+        [ "$code" = 201 ] && { recovered+="instance $n after $(secs "$T_BACK" "$(ms)") s; "; break; }
+        sleep 0.2
+      done
+      echo "$RUN-dbprobe-$n,rest,1" >> "$WORK/expected.csv"
+    done
+    record "$([[ $recovered == *"instance 2"* ]] && [[ $recovered == *"instance 1"* ]] && echo PASS || echo FAIL)" \
+      "database-outage: both instances recovered without a restart" "${recovered:-none}"
+    wait_pids "${STREAM_PIDS[@]}"
+    say "answers: instance 1 $(answers "$WORK/db-1.out"); instance 2 $(answers "$WORK/db-2.out")"
+    # a request whose charge was mid-way at the cut (in a sub-route: provider attempt, settle) is answered 500 by the
+    # sub-route's default error handler instead of the API's 503 problem (docs/scaling.md, "Known gaps")
+    cut_500=$(cat "$WORK"/db-*.out | awk '$2 == 500' | wc -l)
+    [ "$cut_500" -eq 0 ] || say "note: $cut_500 requests in flight at the cut were answered 500, not 503 (known gap)"
+    REST_SYNC=1 settle_requests db
+    REST_SYNC=1 settle_requests dbdown
+    settle_and_check database-outage
+    check_whole database-outage
+    SUMMARY+=("database-outage  injected PostgreSQL unreachable (proxy killed) for $(secs "$T_CUT" "$T_BACK") s under $CHARGES synchronous charges;" \
+              "                 measured during the outage: $down_answers, slowest $down_max s; recovered: ${recovered:-never}")
+    ;;
+  *) die "unknown phase $phase (instance-kill, broker-restart, database-outage)" ;;
+  esac
+done
+
+echo
+echo "== cluster drills report ($(secs "$T_START" "$(ms)") s)"
+for line in "${SUMMARY[@]}"; do echo "$line"; done
+echo "outcomes  $(outcomes_line)"
+report_and_exit
