@@ -5,7 +5,8 @@ local counter = 0
 local prefix
 
 request = function()
-  if prefix == nil then prefix = tostring(os.time()) .. "-t" .. tostring(thread_id) end
+  -- BENCH_STREAM keeps apart the keys of several wrk processes started in the same second (bench/cluster-bench.sh)
+  if prefix == nil then prefix = (os.getenv("BENCH_STREAM") or "") .. tostring(os.time()) .. "-t" .. tostring(thread_id) end
   counter = counter + 1
   local id = prefix .. "-" .. counter
   local body = '{"amount": 5000, "currency": "NGN", "reference": "bench-' .. id .. '",'
