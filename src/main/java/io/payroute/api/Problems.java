@@ -8,8 +8,11 @@ import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -56,7 +59,13 @@ public class Problems {
     private static boolean isUnavailable(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof CannotGetJdbcConnectionException || c instanceof DataAccessResourceFailureException
-                    || c instanceof TransientDataAccessException || c instanceof java.sql.SQLTransientException) {
+                    || c instanceof TransientDataAccessException || c instanceof java.sql.SQLTransientException
+                    || c instanceof java.sql.SQLRecoverableException || c instanceof RecoverableDataAccessException
+                    // a transaction that could not begin, or could not commit or roll back: the connection is gone
+                    || c instanceof CannotCreateTransactionException || c instanceof TransactionSystemException
+                    // SQL state class 08 (connection exception) and 57P (the server is shutting down)
+                    || c instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                            && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
                 return true;
             }
         }

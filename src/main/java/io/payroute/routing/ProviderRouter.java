@@ -196,8 +196,13 @@ public class ProviderRouter {
         RoutingDecision decision = charge.routing();
         List<Attempt> round = charge.roundAttempts();
         Attempt last = round.isEmpty() ? null : round.get(round.size() - 1);
+        if (exchange.getException() != null) {
+            // the last step failed (storage gone mid-attempt): the error goes up, nothing is tried elsewhere
+            return null;
+        }
         if (last != null) {
-            if (last.result().outcome() != Outcome.NOT_CHARGED) {
+            // no result: the attempt did not complete, so it may have charged; never fail over blindly
+            if (last.result() == null || last.result().outcome() != Outcome.NOT_CHARGED) {
                 return null;
             }
             decision.failedOver(last.provider(), last.result().code());
