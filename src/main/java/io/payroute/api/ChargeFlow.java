@@ -29,6 +29,11 @@ public class ChargeFlow {
     /** Exchange property: the client asked for {@code Prefer: respond-async}. */
     public static final String RESPOND_ASYNC = "respondAsync";
     private static final Pattern KEY = Pattern.compile("^[\\x21-\\x7e]{1,255}$");
+
+    /** An Idempotency-Key PayRoute accepts (REST, refunds, queue property): 1-255 printable ASCII characters. */
+    public static boolean validIdempotencyKey(String key) {
+        return KEY.matcher(key).matches();
+    }
     private static final Pattern CHARGE_ID = Pattern.compile("^ch_[0-9a-z]{26}$");
 
     private final ChargeRequestParser parser;
@@ -55,7 +60,7 @@ public class ChargeFlow {
         boolean respondAsync = prefersAsync(in.getHeader("Prefer", String.class));
         byte[] body = in.getBody(byte[].class);
         in.removeHeaders("*");
-        if (key != null && !KEY.matcher(key).matches()) {
+        if (key != null && !validIdempotencyKey(key)) {
             throw ProblemException.invalid(IDEMPOTENCY_HEADER, "must be 1 to 255 printable ASCII characters");
         }
         ChargeRequest request = parser.parse(contentType, body, MerchantAuth.merchantOf(exchange));

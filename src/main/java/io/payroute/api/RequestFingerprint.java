@@ -1,14 +1,10 @@
 package io.payroute.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 import java.util.TreeMap;
 
 import io.payroute.charge.ChargeRequest;
 import io.payroute.charge.PaymentMethod;
+import io.payroute.secrets.Digests;
 
 /**
  * SHA-256 over the canonical form of a charge request, so "same key, same body" is judged on meaning
@@ -37,12 +33,7 @@ public final class RequestFingerprint {
             field(s, "card", card.bin() + "/" + card.last4() + "/" + card.expMonth() + "/" + card.expYear());
         }
         new TreeMap<>(r.metadata()).forEach((k, v) -> field(s, "metadata." + k, v));
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(s.toString());
     }
 
     private static void field(StringBuilder s, String name, Object value) {

@@ -5,8 +5,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Pattern;
 
 import io.payroute.api.ChargeFlow;
 import io.payroute.api.ChargeRequestParser;
@@ -54,7 +52,6 @@ public class ChargeIntake {
     public static final String RECEIVED = "receivedMessage";
     /** Exchange property: answer with the charge as stored (a duplicate), not as this exchange left it. */
     static final String ANSWER_FROM_STORE = "answerFromStore";
-    private static final Pattern KEY = Pattern.compile("^[\\x21-\\x7e]{1,255}$");
 
     private final ChargeRequestParser parser;
     private final ChargeRepository repository;
@@ -95,7 +92,7 @@ public class ChargeIntake {
         if (key == null) {
             // a redelivery of the same message is still recognised; a re-published copy needs its own key
             key = message.getJMSMessageID();
-        } else if (!KEY.matcher(key).matches()) {
+        } else if (!ChargeFlow.validIdempotencyKey(key)) {
             throw ProblemException.invalid(IDEMPOTENCY_KEY, "must be 1 to 255 printable ASCII characters");
         }
         byte[] body = body(message);

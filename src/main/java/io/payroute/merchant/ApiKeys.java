@@ -1,10 +1,8 @@
 package io.payroute.merchant;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.HexFormat;
+
+import io.payroute.secrets.Digests;
 
 /**
  * Merchant secret API keys: {@code sk_} + 32 characters of base62 (190 random bits). Only the SHA-256 of a key is
@@ -27,11 +25,7 @@ public final class ApiKeys {
     }
 
     public static String hash(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(key);
     }
 
     /** What operators see of a key: enough to tell keys apart, too little to use. */

@@ -109,10 +109,9 @@ public class ProviderCalls {
         in.put("merchant_reference", r.reference());
         in.put("description", r.description());
         in.put("amount", r.amount());
-        int exponent = Currency.getInstance(r.currency()).getDefaultFractionDigits();
-        in.put("amount_major", BigDecimal.valueOf(r.amount(), Math.max(exponent, 0)));
+        in.put("amount_major", amountMajor(r.amount(), r.currency()));
         in.put("currency", r.currency());
-        in.put("currency_exponent", exponent);
+        in.put("currency_exponent", Currency.getInstance(r.currency()).getDefaultFractionDigits());
         Map<String, Object> customer = new LinkedHashMap<>();
         customer.put("email", r.customer().email());
         customer.put("name", r.customer().name());
@@ -135,6 +134,11 @@ public class ProviderCalls {
         in.values().removeIf(Objects::isNull);
         customer.values().removeIf(Objects::isNull);
         exchange.getMessage().setBody(in);
+    }
+
+    /** Minor units in major units, exactly (for providers such as Flutterwave that take major units). */
+    public static BigDecimal amountMajor(long amount, String currency) {
+        return BigDecimal.valueOf(amount, Math.max(Currency.getInstance(currency).getDefaultFractionDigits(), 0));
     }
 
     /** Names the call for the response mapping's {@code kind} ({@code charge}, {@code status}, {@code refund}). */

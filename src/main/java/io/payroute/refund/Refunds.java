@@ -1,12 +1,8 @@
 package io.payroute.refund;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.payroute.api.ChargeFlow;
-import io.payroute.api.LogContext;
 import io.payroute.api.ProblemException;
 import io.payroute.api.ProblemException.FieldError;
 import io.payroute.api.Responses;
@@ -37,6 +32,7 @@ import io.payroute.provider.ProviderCalls;
 import io.payroute.reconciliation.ReconciliationSchedule;
 import io.payroute.refund.RefundRepository.StoredRefund;
 import io.payroute.routing.ProviderRouter;
+import io.payroute.secrets.Digests;
 import io.payroute.state.RefundStateMachine;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -90,8 +86,7 @@ public class Refunds {
     /** Validates the request; 404 for another merchant's or no charge, 409 unless the charge succeeded. */
     public void accept(Exchange exchange) {
         Message in = exchange.getMessage();
-        String given = in.getHeader(ChargeFlow.REQUEST_ID_HEADER, String.class);
-        LogContext.correlate(exchange, ChargeFlow.validRequestId(given) ? given : Ids.requestId());
+        ChargeFlow.correlate(exchange);
         String key = in.getHeader("Idempotency-Key", String.class);
         StoredCharge charge = charge(exchange);
         byte[] raw = Responses.bytes(in);
@@ -137,13 +132,13 @@ public class Refunds {
                     "Only a succeeded charge can be refunded; this one is " + charge.status().wire());
         }
         if (key != null) {
-            if (!key.matches("^[\\x21-\\x7e]{1,255}$")) {
+            if (!ChargeFlow.validIdempotencyKey(key)) {
                 throw ProblemException.invalid("Idempotency-Key", "must be 1 to 255 printable ASCII characters");
             }
             exchange.setProperty(JdbcIdempotencyRepository.KEY, key);
             exchange.setProperty(JdbcIdempotencyRepository.SCOPE, charge.merchantId() + ":" + key);
             exchange.setProperty(JdbcIdempotencyRepository.FINGERPRINT,
-                    sha256("refund|" + charge.id() + "|" + (amount == null ? "full" : amount) + "|" + (reason == null ? "" : reason)));
+                    Digests.sha256Hex("refund|" + charge.id() + "|" + (amount == null ? "full" : amount) + "|" + (reason == null ? "" : reason)));
         }
         exchange.setProperty(PROPERTY, new Pending(Ids.refund(), charge, amount, reason, clock.instant()));
     }
@@ -198,8 +193,7 @@ public class Refunds {
         in.put("reference", reference(refund));
         in.put("provider_reference", refund.providerReference());
         in.put("amount", refund.amount());
-        int exponent = java.util.Currency.getInstance(refund.currency()).getDefaultFractionDigits();
-        in.put("amount_major", java.math.BigDecimal.valueOf(refund.amount(), Math.max(exponent, 0)));
+        in.put("amount_major", ProviderCalls.amountMajor(refund.amount(), refund.currency()));
         in.put("currency", refund.currency());
         in.put("reason", refund.reason());
         Map<String, Object> c = new LinkedHashMap<>();
@@ -320,13 +314,5 @@ public class Refunds {
             throw ProblemException.notFound("charge " + (id == null ? "" : id.replaceAll("[^\\w-]", "")));
         }
         return charges.findCharge(MerchantAuth.merchantOf(exchange), id).orElseThrow(() -> ProblemException.notFound("charge " + id));
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -2,11 +2,8 @@ package io.payroute.webhook.inbound;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +36,7 @@ import io.payroute.refund.RefundRepository.StoredRefund;
 import io.payroute.refund.RefundStatus;
 import io.payroute.refund.Refunds;
 import io.payroute.routing.ProviderRouter;
+import io.payroute.secrets.Digests;
 import io.payroute.webhook.signing.WebhookVerifier;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -112,8 +110,7 @@ public class ProviderWebhooks {
             ProviderProperties.Webhook w = p.getWebhook();
             if (p.isEnabled() && w != null) {
                 try {
-                    verifiers.put(name, WebhookVerifier.of(WebhookVerifier.Scheme.fromConfig(w.getScheme()), w.getHeader(),
-                            w.getSecret(), w.getAlgorithm(), w.getTolerance()));
+                    verifiers.put(name, verifier(w, w.getSecret()));
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("invalid payroute.providers." + name + ".webhook: " + e.getMessage(), e);
                 }
@@ -163,10 +160,13 @@ public class ProviderWebhooks {
             return null;
         }
         ProviderProperties.Webhook w = p.getWebhook();
-        return accounts.credential(merchant, provider, w.getAccountSecret())
-                .map(secret -> WebhookVerifier.of(WebhookVerifier.Scheme.fromConfig(w.getScheme()), w.getHeader(), secret,
-                        w.getAlgorithm(), w.getTolerance()))
-                .orElse(null);
+        return accounts.credential(merchant, provider, w.getAccountSecret()).map(secret -> verifier(w, secret)).orElse(null);
+    }
+
+    /** The provider's configured scheme, with {@code secret} (the platform's, or a merchant account's). */
+    private static WebhookVerifier verifier(ProviderProperties.Webhook w, String secret) {
+        return WebhookVerifier.of(WebhookVerifier.Scheme.fromConfig(w.getScheme()), w.getHeader(), secret, w.getAlgorithm(),
+                w.getTolerance());
     }
 
     /** REST step once the webhook is on the queue: the provider may stop retrying. */
@@ -188,7 +188,7 @@ public class ProviderWebhooks {
         Long receivedAt = in.getHeader(RECEIVED_AT, Long.class);
         JsonNode mapped = map(provider, raw);
         String eventId = text(mapped, "event_id");
-        ProviderEvent event = new ProviderEvent(provider, eventId != null ? eventId : "sha256:" + sha256(raw),
+        ProviderEvent event = new ProviderEvent(provider, eventId != null ? eventId : "sha256:" + Digests.sha256Hex(raw),
                 text(mapped, "type"), text(mapped, "object"), text(mapped, "reference"), text(mapped, "charge_reference"),
                 text(mapped, "provider_reference"), mapped.path("amount").canConvertToLong() ? mapped.get("amount").asLong() : null,
                 text(mapped, "currency"), receivedAt == null ? clock.instant() : Instant.ofEpochMilli(receivedAt),
@@ -397,13 +397,5 @@ public class ProviderWebhooks {
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() || v.isMissingNode() ? null : v.asText();
-    }
-
-    private static String sha256(byte[] raw) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
