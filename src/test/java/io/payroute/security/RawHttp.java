@@ -52,9 +52,14 @@ final class RawHttp {
                 write(head, "Content-Length: " + body.length + "\r\n");
             }
             write(head, "\r\n");
-            out.write(head.toByteArray());
-            out.write(body);
-            out.flush();
+            try {
+                out.write(head.toByteArray());
+                out.write(body);
+                out.flush();
+            } catch (IOException refusedEarly) {
+                // the server may answer an oversized request and close before it is all sent (as it should):
+                // its answer is still there to read
+            }
             return read(socket.getInputStream(), request.method().equals("HEAD"));
         } catch (IOException e) {
             throw new AssertionError("no answer to " + request.name() + ": " + e, e);
