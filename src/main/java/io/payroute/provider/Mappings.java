@@ -79,8 +79,10 @@ public class Mappings {
 
     /** The result of {@code mappings/<provider>/<mapping>.jsonata} on {@code input} (any Jackson-convertible value). */
     public JsonNode map(String provider, String mapping, Object input) {
+        // a frame of its own per call: without one the engine binds the input as "$" in the compiled expression's
+        // shared environment, where concurrent calls would read each other's input
         Object result = expression(root.resolve(provider).resolve(mapping + ".jsonata"))
-                .evaluate(json.convertValue(input, Object.class));
+                .evaluate(json.convertValue(input, Object.class), new Jsonata.Frame(null));
         return json.valueToTree(result);
     }
 

@@ -3,7 +3,12 @@ package io.payroute.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -141,5 +146,26 @@ class ProviderMappingsTest {
         assertThat(search.at("/query/query").asText()).isEqualTo("metadata['payroute_reference']:'ch-1-1'");
         JsonNode byId = map("stripe", "status-request", "{\"reference\": \"ch-1-1\", \"provider_reference\": \"pi_9\"}");
         assertThat(byId.get("path").asText()).isEqualTo("/v1/payment_intents/pi_9");
+    }
+
+    @Test
+    void concurrentCallsOfOneCompiledMappingEachSeeTheirOwnInput() throws Exception {
+        // the service compiles each mapping once and runs it on every consumer thread at the same time
+        Mappings cached = new Mappings(Path.of("mappings"), true, JSON);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> results = IntStream.range(0, 2_000).mapToObj(i -> pool.submit(() -> {
+                Map<?, ?> attempt = JSON.readValue(ATTEMPT.replace("ch-1-1", "ch-" + i + "-1").replace("10050", String.valueOf(100 + i)), Map.class);
+                JsonNode req = cached.map("paystack", "charge-request", attempt);
+                return req.at("/body/reference").asText().equals("ch-" + i + "-1")
+                        && req.at("/body/metadata/payroute_reference").asText().equals("ch-" + i + "-1")
+                        && req.at("/body/amount").asLong() == 100 + i;
+            })).toList();
+            for (Future<Boolean> result : results) {
+                assertThat(result.get()).as("a request mapped from its own attempt").isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
