@@ -24,6 +24,7 @@ import io.payroute.charge.ChargeRepository;
 import io.payroute.event.EventRepository;
 import io.payroute.event.EventsApi;
 import io.payroute.merchant.MerchantAuth;
+import io.payroute.api.RequestFields;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -177,7 +178,7 @@ public class AnalyticsApi {
         }
         ObjectNode out = json.createObjectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
-        for (ChargeRow c : analytics.recentCharges(q.scope(), status, limit(q.param("limit")))) {
+        for (ChargeRow c : analytics.recentCharges(q.scope(), status, RequestFields.limit(q.param("limit"), 50, MAX_CHARGES))) {
             data.addObject().put("id", c.id()).put("merchant_id", c.merchantId()).put("status", c.status())
                     .put("amount", c.amount()).put("currency", c.currency()).put("provider", c.provider())
                     .put("method", c.method()).put("bank", c.bank()).put("failure_code", c.failureCode())
@@ -280,15 +281,5 @@ public class AnalyticsApi {
 
     private static Double ratio(long part, long whole) {
         return whole == 0 ? null : Math.round(10000.0 * part / whole) / 10000.0;
-    }
-
-    private static int limit(String value) {
-        if (value == null) {
-            return 50;
-        }
-        if (!value.matches("^[0-9]{1,3}$") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MAX_CHARGES) {
-            throw ProblemException.invalid("limit", "must be an integer from 1 to " + MAX_CHARGES);
-        }
-        return Integer.parseInt(value);
     }
 }

@@ -133,14 +133,7 @@ public class AdminApi {
     }
 
     private static int limit(Exchange exchange) {
-        String limit = exchange.getMessage().getHeader("limit", String.class);
-        if (limit == null) {
-            return 100;
-        }
-        if (!limit.matches("^[0-9]{1,4}$") || Integer.parseInt(limit) < 1 || Integer.parseInt(limit) > MAX_LIST) {
-            throw ProblemException.invalid("limit", "must be an integer from 1 to " + MAX_LIST);
-        }
-        return Integer.parseInt(limit);
+        return RequestFields.limit(exchange.getMessage().getHeader("limit", String.class), 100, MAX_LIST);
     }
 
     public void replayDeadLetter(Exchange exchange) {

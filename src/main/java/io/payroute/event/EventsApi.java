@@ -10,14 +10,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.payroute.api.ProblemException;
+import io.payroute.api.RequestFields;
 import io.payroute.api.Responses;
 import io.payroute.charge.Ids;
 import io.payroute.event.EventRepository.StoredEvent;
 import io.payroute.merchant.MerchantAuth;
-import io.payroute.webhook.outbound.DeliveryQueue;
 import io.payroute.webhook.outbound.WebhookDeliveryRepository;
 import io.payroute.webhook.outbound.WebhookEndpoint;
 import io.payroute.webhook.outbound.WebhookEndpointRepository;
+import io.payroute.webhook.outbound.WebhookFanout;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -36,17 +37,17 @@ public class EventsApi {
     private final EventRepository events;
     private final WebhookDeliveryRepository deliveries;
     private final WebhookEndpointRepository endpoints;
-    private final DeliveryQueue queue;
+    private final WebhookFanout fanout;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final Clock clock;
 
     public EventsApi(EventRepository events, WebhookDeliveryRepository deliveries, WebhookEndpointRepository endpoints,
-                     DeliveryQueue queue, TransactionTemplate tx, ObjectMapper json, Clock clock) {
+                     WebhookFanout fanout, TransactionTemplate tx, ObjectMapper json, Clock clock) {
         this.events = events;
         this.deliveries = deliveries;
         this.endpoints = endpoints;
-        this.queue = queue;
+        this.fanout = fanout;
         this.tx = tx;
         this.json = json;
         this.clock = clock;
@@ -56,7 +57,7 @@ public class EventsApi {
     public void list(Exchange exchange) {
         String merchantId = MerchantAuth.merchantOf(exchange);
         Message in = exchange.getMessage();
-        int limit = limit(in.getHeader("limit", String.class));
+        int limit = RequestFields.limit(in.getHeader("limit", String.class), 20, MAX_LIMIT);
         String type = in.getHeader("type", String.class);
         if (type != null && !type.matches("^[a-z_]+\\.[a-z_]+$")) {
             throw ProblemException.invalid("type", "must be an event type such as charge.succeeded");
@@ -120,11 +121,7 @@ public class EventsApi {
         if (body != null && body.length > 0) {
             ObjectNode request = Responses.jsonObject(exchange.getMessage(), json);
             // a misspelt field would otherwise redeliver to every endpoint instead of the one meant
-            request.fieldNames().forEachRemaining(field -> {
-                if (!field.equals("endpoint_id")) {
-                    throw ProblemException.invalid(field, "unknown field; allowed: endpoint_id");
-                }
-            });
+            RequestFields.rejectUnknown(request, List.of("endpoint_id"));
             JsonNode requested = request.get("endpoint_id");
             if (requested == null || !requested.isTextual() || !Ids.is("we_", requested.asText())) {
                 throw ProblemException.invalid("endpoint_id", "must be a webhook endpoint id (we_...)");
@@ -151,8 +148,7 @@ public class EventsApi {
             for (WebhookEndpoint endpoint : targets) {
                 String deliveryId = Ids.webhookDelivery();
                 // its own dedupe key: a redelivery is a new delivery, asked for on purpose
-                deliveries.insertIfAbsent(deliveryId, deliveryId, event.id(), endpoint.id(), now);
-                queue.send(deliveryId, 1, null);
+                fanout.startDelivery(deliveryId, deliveryId, event.id(), endpoint.id(), now);
                 created.addObject().put("id", deliveryId).put("endpoint_id", endpoint.id()).put("status", "pending");
             }
         });
@@ -183,15 +179,5 @@ public class EventsApi {
         n.put("created_at", e.createdAt().toString());
         n.putObject("data").putObject("object").put("id", e.chargeId()).put("object", "charge");
         return n;
-    }
-
-    private static int limit(String value) {
-        if (value == null) {
-            return 20;
-        }
-        if (!value.matches("^[0-9]{1,3}$") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MAX_LIMIT) {
-            throw ProblemException.invalid("limit", "must be an integer from 1 to " + MAX_LIMIT);
-        }
-        return Integer.parseInt(value);
     }
 }

@@ -3,7 +3,6 @@ package io.payroute.merchant;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +17,7 @@ import io.payroute.api.Responses;
 import io.payroute.audit.AuditLog;
 import io.payroute.charge.Ids;
 import io.payroute.merchant.MerchantRepository.Merchant;
+import io.payroute.api.RequestFields;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -55,7 +55,7 @@ public class MerchantsAdminApi {
     public void create(Exchange exchange) {
         ObjectNode body = Responses.jsonObject(exchange.getMessage(), json);
         List<FieldError> errors = new ArrayList<>();
-        unknown(body, MERCHANT_FIELDS, errors);
+        RequestFields.rejectUnknown(body, MERCHANT_FIELDS, errors);
         String id = body.has("id") ? text(body, "id", ID, "3-64 of a-z, 0-9, _", errors) : "mer_" + Ids.apiKey().substring(4);
         String name = text(body, "name", "^[^\\p{Cntrl}]{1,200}$", "1-200 characters, no control characters", errors);
         int[] limit = rateLimit(body.get("rate_limit"), errors);
@@ -112,7 +112,7 @@ public class MerchantsAdminApi {
         Merchant m = find(exchange);
         ObjectNode body = Responses.jsonObject(exchange.getMessage(), json);
         List<FieldError> errors = new ArrayList<>();
-        unknown(body, UPDATE_FIELDS, errors);
+        RequestFields.rejectUnknown(body, UPDATE_FIELDS, errors);
         String name = body.has("name") ? text(body, "name", "^[^\\p{Cntrl}]{1,200}$", "1-200 characters", errors) : m.name();
         String status = body.has("status") ? text(body, "status", "^(active|disabled)$", "active or disabled", errors) : m.status();
         int[] limit = body.has("rate_limit") ? rateLimit(body.get("rate_limit"), errors)
@@ -135,7 +135,7 @@ public class MerchantsAdminApi {
         if (raw != null && raw.length > 0) {
             ObjectNode body = Responses.jsonObject(exchange.getMessage(), json);
             List<FieldError> errors = new ArrayList<>();
-            unknown(body, Set.of("description"), errors);
+            RequestFields.rejectUnknown(body, Set.of("description"), errors);
             description = body.has("description") ? text(body, "description", "^[^\\p{Cntrl}]{0,200}$", "at most 200 characters", errors) : null;
             if (!errors.isEmpty()) {
                 throw ProblemException.invalid(errors);
@@ -245,14 +245,5 @@ public class MerchantsAdminApi {
             return null;
         }
         return v.asText();
-    }
-
-    private static void unknown(ObjectNode body, Set<String> allowed, List<FieldError> errors) {
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!allowed.contains(field)) {
-                errors.add(new FieldError(field, "unknown field; allowed: " + String.join(", ", allowed)));
-            }
-        }
     }
 }

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import io.payroute.api.ProblemException;
 import io.payroute.api.ProblemException.FieldError;
 import io.payroute.provider.ProviderProperties;
 import io.payroute.secrets.Sealer;
+import io.payroute.api.RequestFields;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -65,15 +65,17 @@ public class ProviderAccounts {
         }
         List<FieldError> errors = new ArrayList<>();
         Map<String, String> credentials = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            if (!FIELDS.contains(f.getKey())) {
-                errors.add(new FieldError(f.getKey(), "unknown field; allowed: " + String.join(", ", FIELDS)));
-            } else if (!f.getValue().isTextual() || f.getValue().asText().isBlank() || f.getValue().asText().length() > 500
-                    || !f.getValue().asText().matches("^[\\x21-\\x7e]+$")) {
-                errors.add(new FieldError(f.getKey(), "must be 1-500 printable characters without spaces"));
+        RequestFields.rejectUnknown(body, FIELDS, errors);
+        for (String field : FIELDS) {
+            JsonNode value = body.get(field);
+            if (value == null) {
+                continue;
+            }
+            if (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 500
+                    || !value.asText().matches("^[\\x21-\\x7e]+$")) {
+                errors.add(new FieldError(field, "must be 1-500 printable characters without spaces"));
             } else {
-                credentials.put(f.getKey(), f.getValue().asText());
+                credentials.put(field, value.asText());
             }
         }
         if (!credentials.containsKey("secret_key") && errors.stream().noneMatch(e -> e.field().equals("secret_key"))) {

@@ -3,11 +3,9 @@ package io.payroute.refund;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +32,7 @@ import io.payroute.refund.RefundRepository.StoredRefund;
 import io.payroute.routing.ProviderRouter;
 import io.payroute.secrets.Digests;
 import io.payroute.state.RefundStateMachine;
+import io.payroute.api.RequestFields;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
@@ -54,7 +53,7 @@ public class Refunds {
 
     /** Exchange property: the refund being created ({@link Pending}), then stored. */
     public static final String PROPERTY = "refund";
-    private static final Set<String> FIELDS = Set.of("amount", "reason", "metadata");
+    private static final List<String> FIELDS = List.of("amount", "reason", "metadata");
     private static final Logger log = LoggerFactory.getLogger(Refunds.class);
 
     /** A refund request accepted for processing. */
@@ -95,12 +94,7 @@ public class Refunds {
         if (raw != null && raw.length > 0) {
             ObjectNode body = Responses.jsonObject(in, json);
             List<FieldError> errors = new ArrayList<>();
-            for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-                String field = it.next();
-                if (!FIELDS.contains(field)) {
-                    errors.add(new FieldError(field, "unknown field; allowed: amount, reason, metadata"));
-                }
-            }
+            RequestFields.rejectUnknown(body, FIELDS, errors);
             JsonNode a = body.get("amount");
             if (a != null && !a.isNull()) {
                 if (!a.isIntegralNumber() || !a.canConvertToLong() || a.asLong() < 1) {

@@ -3,10 +3,8 @@ package io.payroute.webhook.outbound;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +18,7 @@ import io.payroute.audit.AuditLog;
 import io.payroute.charge.Ids;
 import io.payroute.merchant.MerchantAuth;
 import io.payroute.webhook.WebhookProperties;
+import io.payroute.api.RequestFields;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +67,7 @@ public class WebhookEndpointsApi {
         String merchantId = MerchantAuth.merchantOf(exchange);
         ObjectNode body = Responses.jsonObject(exchange.getMessage(), json);
         List<FieldError> errors = new ArrayList<>();
-        unknownFields(body, CREATE_FIELDS, errors);
+        RequestFields.rejectUnknown(body, CREATE_FIELDS, errors);
         String url = url(body.get("url"), errors);
         List<String> events = events(body.get("enabled_events"), errors);
         String description = description(body.get("description"), errors);
@@ -104,7 +103,7 @@ public class WebhookEndpointsApi {
         WebhookEndpoint current = find(exchange);
         ObjectNode body = Responses.jsonObject(exchange.getMessage(), json);
         List<FieldError> errors = new ArrayList<>();
-        unknownFields(body, UPDATE_FIELDS, errors);
+        RequestFields.rejectUnknown(body, UPDATE_FIELDS, errors);
         String url = body.has("url") ? url(body.get("url"), errors) : current.url();
         List<String> events = body.has("enabled_events") ? events(body.get("enabled_events"), errors) : current.enabledEvents();
         String description = body.has("description") ? description(body.get("description"), errors) : current.description();
@@ -229,14 +228,5 @@ public class WebhookEndpointsApi {
             return null;
         }
         return node.asText();
-    }
-
-    private static void unknownFields(ObjectNode body, Set<String> allowed, List<FieldError> errors) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-            String field = it.next().getKey();
-            if (!allowed.contains(field)) {
-                errors.add(new FieldError(field, "unknown field; allowed: " + String.join(", ", allowed)));
-            }
-        }
     }
 }

@@ -51,9 +51,7 @@ public class WebhookFanout {
                 if (!endpoint.subscribesTo(type)) {
                     continue;
                 }
-                String id = Ids.webhookDelivery();
-                if (deliveries.insertIfAbsent(id, eventId + ":" + endpoint.id(), eventId, endpoint.id(), now)) {
-                    queue.send(id, 1, null);
+                if (startDelivery(Ids.webhookDelivery(), eventId + ":" + endpoint.id(), eventId, endpoint.id(), now)) {
                     n++;
                 }
             }
@@ -63,5 +61,17 @@ public class WebhookFanout {
             log.debug("event {} ({}): {} deliveries", eventId, type, created);
         }
         return created == null ? 0 : created;
+    }
+
+    /**
+     * Creates a delivery of the event to the endpoint with its first attempt queued, in the caller's transaction;
+     * false when a delivery with {@code dedupeKey} exists already.
+     */
+    public boolean startDelivery(String deliveryId, String dedupeKey, String eventId, String endpointId, Instant now) {
+        if (!deliveries.insertIfAbsent(deliveryId, dedupeKey, eventId, endpointId, now)) {
+            return false;
+        }
+        queue.send(deliveryId, 1, null);
+        return true;
     }
 }
