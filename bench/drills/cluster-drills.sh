@@ -28,11 +28,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 DRILL_NAME="cluster drills"
-read -r -a PHASES <<<"${*:-instance-kill broker-restart database-outage}"
+read -r -a PHASES <<<"${*:-instance-kill broker-restart database-outage provider-faults webhook-endpoint-down}"
 CHARGES=${DRILL_CLUSTER_CHARGES:-400}
 DOWN_SECONDS=${DRILL_DOWN_SECONDS:-10}
 SETTLE_TIMEOUT=${DRILL_SETTLE_TIMEOUT:-150}
 PROXY_PORT=${DRILL_CLUSTER_PROXY_PORT:-19289}
+read -r -a RECEIVER_PORTS <<<"${DRILL_CLUSTER_RECEIVER_PORTS:-19286 19287}"
+LOAD_RATE=${DRILL_LOAD_RATE:-20}
+STAGE_SECONDS=${DRILL_STAGE_SECONDS:-15}
 export CLUSTER_DIR CLUSTER_SCHEMA=${DRILL_CLUSTER_SCHEMA:-payroute_cluster_drill}
 export CLUSTER_API_PORTS=${DRILL_CLUSTER_API_PORTS:-19280 19281}
 export CLUSTER_BROKER_PORT=${DRILL_CLUSTER_BROKER_PORT:-61676} CLUSTER_SIM_PORT=${DRILL_CLUSTER_SIM_PORT:-19290}
@@ -44,7 +47,14 @@ DB_PORT=$PROXY_PORT
 # 1, 2, 4, ... s (bench/cluster/broker.xml): the first delivery after the 30 s lease (at 31 s) comes well before the
 # sweep (at 75 s), so the sweep only finishes what nothing else can.
 export DRILL_ROUND_LEASE=30s
-CLUSTER_SERVICE_ARGS="--payroute.reconciliation.abandoned-after=45s"
+# merchant webhooks retried after 5 s and then every 10 s (1 min ... 24 h in production), 65 s in all: the endpoint
+# the webhook-endpoint-down phase keeps down is back well before its deliveries run out; its receivers are on loopback
+WEBHOOK_RETRY_MAX_S=10
+CLUSTER_SERVICE_ARGS="--payroute.reconciliation.abandoned-after=45s --payroute.webhooks.allow-loopback=true
+  --payroute.webhooks.retry-schedule=5s$(printf ",${WEBHOOK_RETRY_MAX_S}s%.0s" 1 2 3 4 5 6)"
+# an open provider breaker lets trial calls through after 5 s (30 s in production): provider-faults gives each
+# fault's breakers 10 s of traffic to close again before it faults the next provider
+CLUSTER_SERVICE_ARGS+="$(printf " --payroute.providers.%s.circuit-breaker.wait-duration-in-open-state=5s" paystack flutterwave stripe)"
 RUN=$(date +%H%M%S)
 # shellcheck source=../cluster.sh
 . "$ROOT/bench/cluster.sh"
@@ -62,7 +72,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-require_free_ports "$PROXY_PORT"
+require_free_ports "$PROXY_PORT" "${RECEIVER_PORTS[@]}"
 
 # ------------------------------------------------------------------------------------------------------ parts
 proxy_start() {
@@ -72,6 +82,13 @@ proxy_start() {
   die "the database proxy did not start"
 }
 proxy_kill() { kill -KILL "$PROXY_PID"; wait "$PROXY_PID" 2>/dev/null || true; PROXY_PID=; }
+# a merchant's webhook endpoint on RECEIVER_PORTS[n-1] (WebhookReceiver.java): deliveries in $WORK/receiver-<n>.deliveries
+receiver_start() { # n secret
+  local port=${RECEIVER_PORTS[$(($1 - 1))]}
+  run_bg "$JAVA" "$ROOT/bench/drills/WebhookReceiver.java" "$port" "$2" "$WORK/receiver-$1.deliveries" >> "$WORK/receiver-$1.log" 2>&1
+  for _ in $(seq 1 100); do port_open "$port" && return 0; sleep 0.2; done
+  die "webhook receiver $1 did not start"
+}
 
 # ------------------------------------------------------------------------------------------------------- load
 # label count: charges <RUN>-<label>-<i>; odd i go to instance 1, even i to instance 2, and every fourth also to
@@ -89,6 +106,24 @@ send_both() {
   done
 }
 wait_pids() { local pid; for pid in "$@"; do wait "$pid" || true; done; }
+# label seconds: open-loop load of synchronous charges carrying every provider's token, so any of them can take
+# each one: every second LOAD_RATE new ones, half to each instance, however long the answers take (a slow provider
+# must not slow the arrivals down). Charges <RUN>-<label>-<i>; answers in $WORK/<label>-<second>-<instance>.out.
+paced_load() {
+  local label=$1 s n i=0 t0 pids=()
+  : > "$WORK/$label.req"
+  for s in $(seq 1 "$2"); do
+    t0=$(ms)
+    for n in 1 2; do
+      for _ in $(seq 1 $((LOAD_RATE / 2))); do i=$((i + 1)); echo "$RUN-$label-$i $ALL_TOKENS"; done > "$WORK/$label-$s-$n.req"
+      cat "$WORK/$label-$s-$n.req" >> "$WORK/$label.req"
+      REST_SYNC=1 REST_PARALLEL=$LOAD_RATE REST_URL=$(api "$n") run_bg rest_send "$WORK/$label-$s-$n.req" "$WORK/$label-$s-$n.out"
+      pids+=("$LAST_PID")
+    done
+    sleep "$(awk -v left=$((t0 + 1000 - $(ms))) 'BEGIN { printf "%.3f", (left > 0 ? left / 1000 : 0) }')"
+  done
+  wait_pids "${pids[@]}"
+}
 since() { [ -n "$2" ] && echo "$(secs "$1" "$2") s" || echo never; }   # start-ms end-ms (empty: never)
 final_count() { sql "SELECT count(*) FROM charges WHERE reference LIKE '$RUN-$1-%' AND status <> 'pending'"; }
 wait_final() { # label count timeout-seconds: until that many charges of the label are final
@@ -127,6 +162,56 @@ settle_and_check() { # label
   say "settled=$settled $(secs "$t0" "$(ms)") s after the last request was accepted; outcomes so far: $(outcomes_line)"
   check_invariants "$1"
 }
+# provider: unavailable (503) and back every 1.5 s while $WORK/flapping exists; it ends in normal mode
+flap() {
+  while [ -f "$WORK/flapping" ]; do sim_mode "$1" '{"mode": "unavailable"}'; sleep 1.5; sim_mode "$1" '{"mode": "normal"}'; sleep 1.5; done
+}
+# stage provider p99-bound: the figures and checks of one provider-faults stage, once its charges are final. A
+# charge counts as a success when its first answer was 201 and it ended succeeded, also if reconciliation settled
+# it after an answer of pending (counted apart).
+provider_stage_report() {
+  local label=pf-$1 sent ok rate p99s slowest pending_ok calls refused unknown failed_over at
+  cat "$WORK/$label"-*-*.out > "$WORK/$label.answers"
+  sql "SELECT reference, status FROM charges WHERE reference LIKE '$RUN-$label-%'" > "$WORK/$label.final"
+  sent=$(wc -l < "$WORK/$label.req")
+  ok=$(awk 'NR == FNR { st[$1] = $2; next } $2 == 201 && st[$1] == "succeeded"' "$WORK/$label.final" "$WORK/$label.answers" | wc -l)
+  rate=$(awk -v ok="$ok" -v n="$sent" 'BEGIN { printf "%.1f", 100 * ok / n }')
+  p99s=$(awk '{ print $3 }' "$WORK/$label.answers" | p99)
+  slowest=$(awk '{ print $3 }' "$WORK/$label.answers" | sort -n | tail -n 1)
+  pending_ok=$(awk 'NR == FNR { st[$1] = $2; next } st[$1] == "succeeded"' "$WORK/$label.final" "$WORK/$label.pending" | wc -l)
+  read -r calls refused unknown failed_over < <(sql "SELECT count(*) FILTER (WHERE a.provider = '$2'),
+      count(*) FILTER (WHERE a.provider = '$2' AND coalesce(a.resolved_from_outcome, a.outcome) = 'NOT_CHARGED'),
+      count(*) FILTER (WHERE a.provider = '$2' AND coalesce(a.resolved_from_outcome, a.outcome) = 'UNKNOWN'),
+      count(DISTINCT a.charge_id) FILTER (WHERE a.seq > 1)
+    FROM charge_attempts a JOIN charges c ON c.id = a.charge_id WHERE c.reference LIKE '$RUN-$label-%'")
+  at=$(sql "SELECT string_agg(coalesce(provider, '-') || ' ' || n, ', ' ORDER BY n DESC) FROM (SELECT provider, count(*) n
+            FROM charges WHERE reference LIKE '$RUN-$label-%' AND status = 'succeeded' GROUP BY 1) p")
+  record "$([ $((ok * 100)) -ge $((sent * 99)) ] && echo PASS || echo FAIL)" \
+    "provider-faults: $1: at least 99 % of the charges succeed" "$ok of $sent ($rate %), $pending_ok of them answered pending and settled by reconciliation; answers $(answers "$WORK/$label.answers")"
+  record "$(awk -v p="$p99s" -v b="$3" 'BEGIN { exit !(p <= b) }' && echo PASS || echo FAIL)" \
+    "provider-faults: $1: p99 latency within $3 s" "p99 $p99s s, slowest $slowest s"
+  SUMMARY+=("$(printf '  %-10s %4d charges: %5s %% succeeded (%d after pending), p99 %5.2f s, slowest %5.2f s; %s calls %d (not charged %d, unknown %d), failed over %d; succeeded at %s' \
+    "$1" "$sent" "$rate" "$pending_ok" "$p99s" "$slowest" "$2" "$calls" "$refused" "$unknown" "$failed_over" "$at")")
+}
+# n → the events of $WORK/wh.events that receiver n has not received (with a valid signature)
+undelivered() {
+  awk '$4 == "verified" { print $2 }' "$WORK/receiver-$1.deliveries" 2>/dev/null | sort -u | comm -13 - <(cut -d' ' -f1 "$WORK/wh.events") | wc -l
+}
+wait_delivered() { # n timeout-seconds: until receiver n has every event; returns 1 on timeout
+  local deadline=$(( $(ms) + $2 * 1000 ))
+  while [ "$(undelivered "$1")" -gt 0 ]; do [ "$(ms)" -lt "$deadline" ] || return 1; sleep 0.3; done
+}
+# n → "<events> <received> <duplicates> <unverified> <retried> <lag p99 ms> <lag max ms>" of receiver n, over the
+# events of $WORK/wh.events; the lag is from the event's creation to its first delivery
+receiver_figures() {
+  local d=$WORK/receiver-$1.deliveries
+  touch "$d"
+  printf '%s %s %s %s %s %s %s\n' "$(wc -l < "$WORK/wh.events")" "$(awk '{ print $2 }' "$d" | sort -u | wc -l)" \
+    "$(awk '{ print $2 }' "$d" | sort | uniq -d | wc -l)" "$(awk '$4 != "verified"' "$d" | wc -l)" "$(awk '$3 != 1' "$d" | wc -l)" \
+    "$(awk 'NR == FNR { created[$1] = $2; next } ($2 in created) && !seen[$2]++ { print $1 - created[$2] }' "$WORK/wh.events" "$d" | p99)" \
+    "$(awk 'NR == FNR { created[$1] = $2; next } ($2 in created) && !seen[$2]++ { print $1 - created[$2] }' "$WORK/wh.events" "$d" | sort -n | tail -n 1)"
+}
+
 # a charge is half-written when it has no charge.created event, or is final without the event of its status, or a
 # key holds a charge that does not exist
 check_whole() { # label
@@ -172,7 +257,7 @@ for phase in "${PHASES[@]}"; do
     T_ALONE=$(ms)
     REST_URL=$(api 2) run_fg rest_send "$WORK/alone.req" "$WORK/alone-2.out"
     alone_ok=$(awk '$2 == 202' "$WORK/alone-2.out" | wc -l)
-    alone_p99=$(awk '{ print $3 }' "$WORK/alone-2.out" | sort -n | awk '{ a[NR] = $1 } END { print a[int(NR * 0.99 + 0.5)] }')
+    alone_p99=$(awk '{ print $3 }' "$WORK/alone-2.out" | p99)
     record "$([ "$alone_ok" -eq 100 ] && echo PASS || echo FAIL)" "instance-kill: instance 2 carries on while 1 is down" \
       "$alone_ok of 100 accepted in $(secs "$T_ALONE" "$(ms)") s, p99 ${alone_p99} s"
     wait_pids "${STREAM_PIDS[@]}"
@@ -293,7 +378,113 @@ for phase in "${PHASES[@]}"; do
     SUMMARY+=("database-outage  injected PostgreSQL unreachable (proxy killed) for $(secs "$T_CUT" "$T_BACK") s under $CHARGES synchronous charges;" \
               "                 measured during the outage: $down_answers, slowest $down_max s; recovered: ${recovered:-never}")
     ;;
-  *) die "unknown phase $phase (instance-kill, broker-restart, database-outage)" ;;
+  # --------------------------------------------------------------------------------------------- provider-faults
+  provider-faults)
+    echo "== provider-faults: the leading provider hard down, slow, then flapping ($STAGE_SECONDS s each) under $LOAD_RATE synchronous charges/s"
+    # a synchronous charge waits on at most one call that can time out (an UNKNOWN never fails over) and the status
+    # query to the same provider right after it; refused calls and 503s fail over at once; 1 s for all the rest
+    bound=$((2 * (PROVIDER_CONNECT_TIMEOUT_S + PROVIDER_RESPONSE_TIMEOUT_S) + 1))
+    T0=$(ms)
+    paced_load pf-healthy 5
+    : > "$WORK/pf-healthy.pending"
+    say "healthy for 5 s; provider timeouts ${PROVIDER_CONNECT_TIMEOUT_S} s connect, ${PROVIDER_RESPONSE_TIMEOUT_S} s response"
+    declare -A pf_fault=()
+    pf_stages=(healthy) previous=healthy
+    for stage in down slow flapping; do
+      if [ "$previous" != healthy ]; then
+        # the provider of the last fault is back: 10 s of the same load, in which its breakers close again
+        paced_load "pf-after-$previous" 10
+        sql "SELECT reference FROM charges WHERE reference LIKE '$RUN-pf-after-$previous-%' AND status = 'pending'" > "$WORK/pf-after-$previous.pending"
+        pf_fault[after-$previous]=${pf_fault[$previous]}
+        previous=after-$previous
+        pf_stages+=("$previous")
+      fi
+      # the fault goes where it hurts most: to the provider that took most charges in the last 3 s. A provider the
+      # routing left does not win its traffic back within a drill (it must outscore an incumbent with a spotless
+      # record through the 5 % exploration share), so without DRILL_FAULT_PROVIDER each stage may hit another one
+      fault=${DRILL_FAULT_PROVIDER:-$(sql "SELECT provider FROM charges WHERE reference LIKE '$RUN-pf-$previous-%' AND status = 'succeeded'
+          AND created_at > (SELECT max(created_at) - interval '3 seconds' FROM charges WHERE reference LIKE '$RUN-pf-$previous-%')
+          GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")}
+      pf_fault[$stage]=$fault
+      pf_stages+=("$stage")
+      T_STAGE=$(ms)
+      case $stage in
+        down) sim_mode "$fault" '{"mode": "refuse"}' ;;
+        slow) sim_behaviour "$fault" '{"latency_ms": 10000}' ;;
+        flapping) touch "$WORK/flapping"; run_bg flap "$fault"; flap_pid=$LAST_PID ;;
+      esac
+      paced_load "pf-$stage" "$STAGE_SECONDS"
+      # answered pending: what reconciliation has to settle once the provider answers again
+      sql "SELECT reference FROM charges WHERE reference LIKE '$RUN-pf-$stage-%' AND status = 'pending'" > "$WORK/pf-$stage.pending"
+      case $stage in
+        down) sim_mode "$fault" '{"mode": "normal"}' ;;
+        slow) sim_behaviour "$fault" "{\"latency_ms\": $LATENCY_MS}" ;;
+        flapping) rm -f "$WORK/flapping"; wait_pids "$flap_pid" ;;
+      esac
+      say "$stage ($fault): $(wc -l < "$WORK/pf-$stage.req") charges in $(secs "$T_STAGE" "$(ms)") s, answers $(answers "$WORK/pf-$stage"-*-*.out), $(wc -l < "$WORK/pf-$stage.pending") pending at the end"
+      previous=$stage
+    done
+    pf_fault[healthy]=${pf_fault[down]}
+    for stage in "${pf_stages[@]}"; do REST_SYNC=1 settle_requests "pf-$stage"; done
+    settle_and_check provider-faults
+    SUMMARY+=("provider-faults  injected ${pf_fault[down]} refusing connections, then ${pf_fault[slow]} answering after 10 s, then ${pf_fault[flapping]} flapping" \
+              "                 503/normal every 1.5 s, $STAGE_SECONDS s each, 10 s apart; measured per stage ($LOAD_RATE charges/s to both instances, p99 bound $bound s):")
+    for stage in "${pf_stages[@]}"; do provider_stage_report "$stage" "${pf_fault[$stage]}" "$bound"; done
+    ;;
+  # ----------------------------------------------------------------------------------------- webhook-endpoint-down
+  webhook-endpoint-down)
+    echo "== webhook-endpoint-down: two merchant endpoints; one is down during $((LOAD_RATE * 10)) charges in 10 s and $DOWN_SECONDS s after, then comes up"
+    declare -A hook_id=() hook_secret=()
+    for n in 1 2; do
+      reply=$(curl -fs -X POST "$API/v1/webhook-endpoints" -H "Authorization: Bearer $MERCHANT_KEY" -H 'Content-Type: application/json' \
+        -d "{\"url\": \"http://127.0.0.1:${RECEIVER_PORTS[$((n - 1))]}/payroute\", \"enabled_events\": [\"*\"], \"description\": \"drill receiver $n\"}") \
+        || die "cannot register webhook endpoint $n"
+      hook_id[$n]=$(grep -o '"id" *: *"[^"]*"' <<<"$reply" | head -n 1 | cut -d'"' -f4)
+      hook_secret[$n]=$(grep -o '"secret" *: *"[^"]*"' <<<"$reply" | cut -d'"' -f4)
+    done
+    receiver_start 1 "${hook_secret[1]}"
+    T0=$(ms)
+    paced_load wh 10
+    REST_SYNC=1 settle_requests wh
+    wait_final wh "$(wc -l < "$WORK/wh.req")" 60
+    T_FINAL=$(ms)
+    # every event of the phase's charges: what each endpoint must receive, once
+    sql "SELECT e.event_id, (extract(epoch FROM e.created_at) * 1000)::bigint FROM charge_events e JOIN charges c ON c.id = e.charge_id
+         WHERE c.reference LIKE '$RUN-wh-%' AND e.event_id IS NOT NULL ORDER BY 1" > "$WORK/wh.events"
+    wait_delivered 1 30 || true
+    read -r events got dup unverified retried lag_p99 lag_max < <(receiver_figures 1)
+    record "$([ "$(undelivered 1)" -eq 0 ] && [ "$dup" -eq 0 ] && [ "$unverified" -eq 0 ] && [ "$retried" -eq 0 ] && echo PASS || echo FAIL)" \
+      "webhook-endpoint-down: the endpoint that is up got every event once, at the first attempt, while the other was down" \
+      "$events events, received $got, missing $(undelivered 1), duplicates $dup, bad signatures $unverified, retried $retried; lag p99 $lag_p99 ms, max $lag_max ms"
+    up_line="$events events, lag p99 $lag_p99 ms, max $lag_max ms"
+    while [ $(( $(ms) - T_FINAL )) -lt $((DOWN_SECONDS * 1000)) ]; do sleep 0.2; done
+    read -r down_attempts down_waiting < <(sql "SELECT (SELECT count(*) FROM webhook_delivery_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
+        WHERE d.endpoint_id = '${hook_id[2]}'), count(*) FILTER (WHERE status <> 'succeeded') FROM webhook_deliveries WHERE endpoint_id = '${hook_id[2]}'")
+    say "$(secs "$T0" "$(ms)") s after the first charge, the endpoint that is down has $down_waiting deliveries waiting after $down_attempts failed attempts; it comes up"
+    receiver_start 2 "${hook_secret[2]}"
+    T_UP=$(ms)
+    # each waiting delivery is due again within the longest wait of the schedule (+10 % jitter)
+    wait_delivered 2 $((WEBHOOK_RETRY_MAX_S * 11 / 10 + 10)) || true
+    T_ALL=$(ms)
+    read -r events got dup unverified retried lag_p99 lag_max < <(receiver_figures 2)
+    record "$([ "$(undelivered 2)" -eq 0 ] && [ "$dup" -eq 0 ] && [ "$unverified" -eq 0 ] && echo PASS || echo FAIL)" \
+      "webhook-endpoint-down: the endpoint that was down got every event once after it came back" \
+      "$events events, received $got, missing $(undelivered 2), duplicates $dup, bad signatures $unverified; all in $(secs "$T_UP" "$T_ALL") s after it came up"
+    # the first attempts to both endpoints, from the event: the one that is down must not have held the other back
+    first_tries=$(sql "SELECT string_agg(format('%s p99 %s ms', CASE endpoint_id WHEN '${hook_id[1]}' THEN 'up' ELSE 'down' END, round(p99)), ', ' ORDER BY endpoint_id <> '${hook_id[1]}')
+      FROM (SELECT d.endpoint_id, percentile_cont(0.99) WITHIN GROUP (ORDER BY 1000 * extract(epoch FROM a.attempted_at - e.created_at)) p99
+            FROM webhook_deliveries d JOIN webhook_delivery_attempts a ON a.delivery_id = d.id AND a.attempt = 1
+            JOIN charge_events e ON e.event_id = d.event_id
+            WHERE d.endpoint_id IN ('${hook_id[1]}', '${hook_id[2]}') GROUP BY 1) x")
+    failed=$(sql "SELECT count(*) FROM webhook_deliveries WHERE status = 'failed'")
+    record "$([ "$failed" -eq 0 ] && echo PASS || echo FAIL)" "webhook-endpoint-down: no delivery given up" "failed deliveries $failed"
+    for n in 1 2; do curl -fs -o /dev/null -X DELETE "$API/v1/webhook-endpoints/${hook_id[$n]}" -H "Authorization: Bearer $MERCHANT_KEY" || true; done
+    settle_and_check webhook-endpoint-down
+    SUMMARY+=("webhook-endpoint-down injected one of two endpoints refusing connections for $(secs "$T0" "$T_UP") s ($((LOAD_RATE * 10)) charges, then $DOWN_SECONDS s);" \
+              "                 measured endpoint up: $up_line; endpoint down: $down_attempts failed attempts, all $events events $(secs "$T_UP" "$T_ALL") s after it came up;" \
+              "                 first attempts from the event: $first_tries")
+    ;;
+  *) die "unknown phase $phase (instance-kill, broker-restart, database-outage, provider-faults, webhook-endpoint-down)" ;;
   esac
 done
 

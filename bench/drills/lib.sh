@@ -17,6 +17,7 @@ MERCHANT_KEY=${MERCHANT_KEY:-sk_drill_merchant_key_0000000000000}
 
 # ---------------------------------------------------------------------------------------------------- basics
 ms() { date +%s%3N; }
+p99() { sort -n | awk '{ a[NR] = $1 } END { print NR ? a[int(NR * 0.99 + 0.5)] : "-" }'; }   # numbers in → 99th percentile
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
 T_START=${T_START:-$(ms)}
 say() { printf '[%s %5ss] %s\n' "$DRILL_NAME" "$(secs "$T_START" "$(ms)")" "$*"; }
@@ -97,12 +98,17 @@ wait_simulators() {
 sim_mode() { # provider mode-json
   curl -fs -X PUT "http://127.0.0.1:$SIM_PORT/sim/$1/mode" -H 'Content-Type: application/json' -d "$2" >/dev/null
 }
+sim_behaviour() { # provider behaviour-json (only the fields to change)
+  curl -fs -X PUT "http://127.0.0.1:$SIM_PORT/sim/$1/behaviour" -H 'Content-Type: application/json' -d "$2" >/dev/null
+}
 
 # The service as production runs it against external providers (the simulators), with the timers shortened so a
 # drill settles in minutes, not hours: reconciliation polls every second and asks on a 1 s, 2 s, 5 s schedule; an
 # attempt cut off by a kill is due 2 × (1 s connect + 3 s response) + 2 s after it started, and one the provider
 # never saw fails after 30 s (give-up-after, 3 days in production). The round lease stays 1 min (DRILL_ROUND_LEASE),
 # longer than a restart takes; redeliveries every 10 s at most (1 s doubling, 10 deliveries: 65 s) outlast that lease.
+PROVIDER_CONNECT_TIMEOUT_S=1
+PROVIDER_RESPONSE_TIMEOUT_S=3
 service_args() {
   local p i=1
   printf '%s\n' \
@@ -122,7 +128,7 @@ service_args() {
     --logging.level.io.payroute.provider.ProviderCalls=WARN
   for p in paystack flutterwave stripe; do
     printf '%s\n' --payroute.providers.$p.base-url=http://127.0.0.1:$((SIM_PORT + i)) \
-      --payroute.providers.$p.connect-timeout=1s --payroute.providers.$p.response-timeout=3s
+      --payroute.providers.$p.connect-timeout=${PROVIDER_CONNECT_TIMEOUT_S}s --payroute.providers.$p.response-timeout=${PROVIDER_RESPONSE_TIMEOUT_S}s
     i=$((i + 1))
   done
 }
