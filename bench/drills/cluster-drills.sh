@@ -15,15 +15,30 @@
 #                     DRILL_DOWN_SECONDS while synchronous charges come in: they must fail with 503 problem+json
 #                     within the pool's connection timeout, nothing may be half-written, and the instances must
 #                     recover without a restart once the proxy is back.
+#   provider-faults   synchronous charges carrying every provider's token, DRILL_LOAD_RATE (20) a second to both
+#                     instances whatever the answers take: 5 s healthy, then DRILL_STAGE_SECONDS (15 s) each of one
+#                     provider refusing connections, one answering after 10 s (beyond the 3 s response timeout), one
+#                     flapping between 503 and normal every 1.5 s, with 10 s of the same load after each (its
+#                     breakers let calls through again by then). Each fault goes to the provider that took most charges just before (a provider
+#                     the routing left does not win its traffic back within a drill); DRILL_FAULT_PROVIDER pins it.
+#                     Per stage at least 99 % of the charges must succeed (the healthy providers decline none), also
+#                     counting those answered pending that reconciliation settled (an UNKNOWN never fails over), and
+#                     the p99 answer time must stay within 2 × (connect + response timeout) + 1 s.
+#   webhook-endpoint-down  two merchant endpoints (WebhookReceiver.java, which checks the signatures), one on a port
+#                     where nothing listens, during 10 s of that load and DRILL_DOWN_SECONDS more: the one that is up
+#                     must get every event of those charges once, at the first attempt, before the other comes back;
+#                     then the other must get them all once within the (shortened) retry schedule.
 #
-#   bench/drills/cluster-drills.sh [phase ...]     (default: all three, in this order, on one topology)
+#   bench/drills/cluster-drills.sh [phase ...]     (default: all five, in this order, on one topology)
 #
 # Exits 1 when an invariant is violated, 2 when the drill cannot run; without PostgreSQL it says SKIPPED and exits 0.
-# Needs what bench/cluster.sh needs. Loopback only; about 5 minutes.
+# Needs what bench/cluster.sh needs. Loopback only; about 8 minutes.
 # Settings (environment): JAVA, DRILL_CLUSTER_CHARGES (400 per phase), DRILL_DOWN_SECONDS (10), DRILL_SETTLE_TIMEOUT
-# (150 s), DRILL_CLUSTER_SCHEMA (payroute_cluster_drill), DRILL_CLUSTER_API_PORTS ("19280 19281"),
-# DRILL_CLUSTER_BROKER_PORT (61676), DRILL_CLUSTER_SIM_PORT (19290; providers on the next three),
-# DRILL_CLUSTER_PROXY_PORT (19289), DRILL_LATENCY_MS / DRILL_JITTER_MS (simulators, 50 / 50 ms), DRILL_KEEP=1 keeps the work directory (logs, inputs) also after a pass.
+# (150 s), DRILL_LOAD_RATE (20 charges/s), DRILL_STAGE_SECONDS (15), DRILL_FAULT_PROVIDER, DRILL_CLUSTER_SCHEMA
+# (payroute_cluster_drill), DRILL_CLUSTER_API_PORTS ("19280 19281"), DRILL_CLUSTER_BROKER_PORT (61676),
+# DRILL_CLUSTER_SIM_PORT (19290; providers on the next three), DRILL_CLUSTER_PROXY_PORT (19289),
+# DRILL_CLUSTER_RECEIVER_PORTS ("19286 19287"), DRILL_LATENCY_MS / DRILL_JITTER_MS (simulators, 50 / 50 ms),
+# DRILL_KEEP=1 keeps the work directory (logs, inputs) also after a pass.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -52,8 +67,9 @@ export DRILL_ROUND_LEASE=30s
 WEBHOOK_RETRY_MAX_S=10
 CLUSTER_SERVICE_ARGS="--payroute.reconciliation.abandoned-after=45s --payroute.webhooks.allow-loopback=true
   --payroute.webhooks.retry-schedule=5s$(printf ",${WEBHOOK_RETRY_MAX_S}s%.0s" 1 2 3 4 5 6)"
-# an open provider breaker lets trial calls through after 5 s (30 s in production): provider-faults gives each
-# fault's breakers 10 s of traffic to close again before it faults the next provider
+# an open provider breaker lets trial calls through after 5 s (30 s in production): when provider-faults injects its
+# next fault, 10 s after the last one ended, the breakers of that provider let calls through again, so failover can
+# use it
 CLUSTER_SERVICE_ARGS+="$(printf " --payroute.providers.%s.circuit-breaker.wait-duration-in-open-state=5s" paystack flutterwave stripe)"
 RUN=$(date +%H%M%S)
 # shellcheck source=../cluster.sh
@@ -384,7 +400,6 @@ for phase in "${PHASES[@]}"; do
     # a synchronous charge waits on at most one call that can time out (an UNKNOWN never fails over) and the status
     # query to the same provider right after it; refused calls and 503s fail over at once; 1 s for all the rest
     bound=$((2 * (PROVIDER_CONNECT_TIMEOUT_S + PROVIDER_RESPONSE_TIMEOUT_S) + 1))
-    T0=$(ms)
     paced_load pf-healthy 5
     : > "$WORK/pf-healthy.pending"
     say "healthy for 5 s; provider timeouts ${PROVIDER_CONNECT_TIMEOUT_S} s connect, ${PROVIDER_RESPONSE_TIMEOUT_S} s response"
@@ -392,7 +407,8 @@ for phase in "${PHASES[@]}"; do
     pf_stages=(healthy) previous=healthy
     for stage in down slow flapping; do
       if [ "$previous" != healthy ]; then
-        # the provider of the last fault is back: 10 s of the same load, in which its breakers close again
+        # the provider of the last fault is back: 10 s of the same load, by the end of which its breakers let calls
+        # through again
         paced_load "pf-after-$previous" 10
         sql "SELECT reference FROM charges WHERE reference LIKE '$RUN-pf-after-$previous-%' AND status = 'pending'" > "$WORK/pf-after-$previous.pending"
         pf_fault[after-$previous]=${pf_fault[$previous]}
@@ -441,6 +457,7 @@ for phase in "${PHASES[@]}"; do
         || die "cannot register webhook endpoint $n"
       hook_id[$n]=$(grep -o '"id" *: *"[^"]*"' <<<"$reply" | head -n 1 | cut -d'"' -f4)
       hook_secret[$n]=$(grep -o '"secret" *: *"[^"]*"' <<<"$reply" | cut -d'"' -f4)
+      [ -n "${hook_id[$n]}" ] && [ -n "${hook_secret[$n]}" ] || die "webhook endpoint $n: no id or secret in $reply"
     done
     receiver_start 1 "${hook_secret[1]}"
     T0=$(ms)
