@@ -165,9 +165,11 @@ public class ProviderRouter {
     }
 
     /**
-     * Hedging: with probability exploration-share, the first place goes to a non-leading provider whose circuit
-     * is not open, chosen by Thompson sampling (each one's expected net value with its success rate drawn from its
-     * Beta posterior, highest wins), so the traffic spent exploring goes mostly where the leader is most in doubt.
+     * Hedging: with probability exploration-share, the charge goes to the winner of a Thompson draw among the
+     * providers whose circuit is not open, the leader included (each one's expected net value with its success rate
+     * drawn from its Beta posterior, highest wins). A non-leader thus gets the charge in proportion to the chance
+     * that it is in fact worth more, fee included: a provider known to be dearer for no better success is hardly
+     * ever tried, one whose evidence faded or is thin is. When the leader wins its own draw, nothing is explored.
      */
     private boolean explore(List<Scored> ordered) {
         if (ordered.size() < 2 || explorationShare <= 0 || random.nextDouble() >= explorationShare) {
@@ -175,7 +177,7 @@ public class ProviderRouter {
         }
         Scored pick = null;
         double best = Double.NEGATIVE_INFINITY;
-        for (Scored s : ordered.subList(1, ordered.size())) {
+        for (Scored s : ordered) {
             if (s.circuitFactor() > 0) {
                 double draw = s.sampledScore(random);
                 if (draw > best) {
@@ -184,7 +186,7 @@ public class ProviderRouter {
                 }
             }
         }
-        if (pick == null) {
+        if (pick == null || pick == ordered.get(0)) {
             return false;
         }
         ordered.remove(pick);

@@ -70,9 +70,10 @@ public class ProviderScorer {
     List<Scored> score(List<String> eligible, ChargeRequest request, String[] keys) {
         double value = request.amount() * successValueShare;
         List<Scored> scored = new ArrayList<>(eligible.size());
+        ProviderHealth.Prior prior = health.pooledPrior();
         for (String name : eligible) {
             long fee = catalog.fee(name, request.currency(), request.paymentMethod().type(), request.amount());
-            ProviderHealth.Estimate estimate = health.estimate(name, keys);
+            ProviderHealth.Estimate estimate = health.estimate(name, keys, prior);
             Long p95 = health.latencyP95(name);
             double latencyPenalty = p95 == null ? 0 : value * latencyCostSharePerMs * Math.max(0, p95 - latencyThresholdMs);
             CircuitBreaker.State state = breakers.circuitBreaker(name).getState();
@@ -84,7 +85,7 @@ public class ProviderScorer {
             };
             double expectedValue = estimate.successRate() * circuitFactor * (value - fee);
             RoutingDecision.Candidate candidate = new RoutingDecision.Candidate(name,
-                    Math.round(expectedValue - latencyPenalty), round(estimate.successRate()), estimate.samples(),
+                    Math.round(expectedValue - latencyPenalty), round(estimate.successRate()), (int) Math.round(estimate.samples()),
                     estimate.dimension(), fee, Math.round(expectedValue), p95, Math.round(latencyPenalty), state.name());
             scored.add(new Scored(candidate, estimate, circuitFactor, value - fee, latencyPenalty));
         }

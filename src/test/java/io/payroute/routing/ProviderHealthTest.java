@@ -11,7 +11,7 @@ import io.payroute.charge.ChargeStatus;
 import io.payroute.charge.Outcome;
 import org.junit.jupiter.api.Test;
 
-/** Success-rate windows per dimension level: what counts, how they slide, and how thin ones fall back. */
+/** Success-rate windows per dimension level: what counts, how evidence fades, and how thin levels lean on coarser ones. */
 class ProviderHealthTest {
 
     private final SimClock clock = new SimClock(Instant.parse("2026-01-05T08:00:00Z"));
@@ -21,7 +21,7 @@ class ProviderHealthTest {
 
     private static RoutingProperties properties() {
         RoutingProperties p = new RoutingProperties();
-        p.getWindow().setSize(50);
+        p.getWindow().setSize(100);
         p.getWindow().setDuration(Duration.ofMinutes(10));
         p.getWindow().setMinSamples(20);
         return p;
@@ -40,21 +40,34 @@ class ProviderHealthTest {
     }
 
     @Test
-    void aThinLevelFallsBackToTheCoarserOnes() {
+    void aThinLevelLeansOnTheCoarserOnes() {
         String[] keys = health.keys(gtbankVisa);
         // 40 successes on zenith: the provider's whole window and the card/NGN levels fill, gtbank's do not
         record(zenithVisa, 40, 40);
+        clock.advance(Duration.ofSeconds(1));
         ProviderHealth.Estimate estimate = health.estimate("alpha", keys);
         assertThat(estimate.dimension()).isEqualTo("method=card,currency=NGN,network=visa");
         assertThat(estimate.successRate()).isGreaterThan(0.95);
 
-        // 30 failures on gtbank: now its own windows are thick enough and decide
+        // 30 failures on gtbank: its own windows now hold 22.7 outcomes of evidence (each older one kept at 0.98
+        // per newer one, and e^(-1/300) for the second since) and decide, against the 40 successes elsewhere
         record(gtbankVisa, 30, 0);
+        clock.advance(Duration.ofSeconds(1));
         estimate = health.estimate("alpha", keys);
         assertThat(estimate.dimension()).isEqualTo("method=card,currency=NGN,bank=gtbank,network=visa");
-        assertThat(estimate.samples()).isEqualTo(30);
-        assertThat(estimate.successRate()).isLessThan(0.2);
-        assertThat(health.estimate("alpha", health.keys(zenithVisa)).successRate()).as("zenith unaffected").isGreaterThan(0.95);
+        assertThat(estimate.samples()).isCloseTo((1 - Math.pow(0.98, 30)) / 0.02 * Math.exp(-1 / 300.0), within(0.01));
+        assertThat(estimate.successRate()).isLessThan(0.3);
+        assertThat(health.estimate("alpha", health.keys(zenithVisa)).successRate()).as("zenith hardly affected").isGreaterThan(0.9);
+    }
+
+    @Test
+    void aProviderWithoutHistoryIsJudgedByTheOthers() {
+        for (int i = 0; i < 100; i++) {
+            health.record("bravo", zenithVisa, i % 20 != 0, 100);
+        }
+        ProviderHealth.Estimate estimate = health.estimate("nobody", health.keys(gtbankVisa));
+        assertThat(estimate.samples()).isZero();
+        assertThat(estimate.successRate()).as("bravo's 95 %, with the prior's 90 % worth 10").isBetween(0.93, 0.95);
     }
 
     @Test
@@ -67,29 +80,35 @@ class ProviderHealthTest {
     }
 
     @Test
-    void windowsKeepTheLastOutcomesAndForgetOldOnes() {
+    void evidenceFadesByCountAndByAge() {
         String[] keys = health.keys(gtbankVisa);
-        record(gtbankVisa, 50, 0);
-        record(gtbankVisa, 50, 50);
-        assertThat(health.estimate("alpha", keys).samples()).as("count-based: the last 50").isEqualTo(50);
-        assertThat(health.estimate("alpha", keys).successRate()).isGreaterThan(0.95);
+        record(gtbankVisa, 300, 0);
+        record(gtbankVisa, 100, 100);
+        ProviderHealth.Estimate estimate = health.estimate("alpha", keys);
+        // as a sliding window of 100 outcomes on average (mean age 50), at most 50 outcomes' worth of evidence
+        assertThat(estimate.samples()).as("count-based").isCloseTo(50 * (1 - Math.pow(0.98, 400)), within(0.01));
+        assertThat(estimate.successRate()).as("the last 100 outweigh the 300 before").isGreaterThan(0.8);
 
         clock.advance(Duration.ofMinutes(9));
         record(gtbankVisa, 25, 0);
         clock.advance(Duration.ofMinutes(2));
-        ProviderHealth.Estimate estimate = health.estimate("alpha", keys);
-        assertThat(estimate.samples()).as("time-based: the 25 of the last 10 minutes").isEqualTo(25);
-        assertThat(estimate.successRate()).isLessThan(0.3);
+        estimate = health.estimate("alpha", keys);
+        // e every 5 minutes (a sliding window of 10 minutes' mean age): the successes, 11 minutes and 25 outcomes
+        // old, now weigh 7 % of what they did
+        double earlier = 50 * (1 - Math.pow(0.98, 400)) * Math.exp(-9 / 5.0) * Math.pow(0.98, 25);
+        assertThat(estimate.samples()).as("time-based")
+                .isCloseTo((earlier + 50 * (1 - Math.pow(0.98, 25))) * Math.exp(-2 / 5.0), within(0.01));
+        assertThat(estimate.successRate()).isLessThan(0.4);
 
-        clock.advance(Duration.ofMinutes(10));
-        assertThat(health.estimate("alpha", keys).samples()).as("a starved provider forgets its past").isZero();
+        clock.advance(Duration.ofMinutes(20));
+        assertThat(health.estimate("alpha", keys).samples()).as("a starved provider's past fades").isLessThan(0.5);
     }
 
     @Test
     void latencyP95IsTheBucketOfThe95thPercentile() {
-        // the window holds 50: the 48th is the 95th percentile
-        for (int i = 0; i < 50; i++) {
-            health.record("alpha", gtbankVisa, true, i < 48 ? 120 : 2_600);
+        // the window holds 100: the 95th is the 95th percentile
+        for (int i = 0; i < 100; i++) {
+            health.record("alpha", gtbankVisa, true, i < 95 ? 120 : 2_600);
         }
         assertThat(health.latencyP95("alpha")).isEqualTo(150L);
         health.record("alpha", gtbankVisa, true, 2_600);

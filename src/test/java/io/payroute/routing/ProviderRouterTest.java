@@ -53,9 +53,10 @@ class ProviderRouterTest {
         assertThat(providers(d)).containsExactly("bravo", "charlie", "alpha");
         RoutingDecision.Candidate charlie = d.candidates().get(1);
         assertThat(charlie.dimension()).isEqualTo("method=card,currency=NGN,network=visa");
-        assertThat(charlie.samples()).isEqualTo(200);
-        // 196 successes of 200 refining the coarser levels' rate, worth 10 samples
-        assertThat(charlie.successRate()).isBetween(0.975, 0.98);
+        // 200 outcomes, each kept at 0.99 per newer one: 87 outcomes' worth of evidence
+        assertThat(charlie.samples()).isEqualTo(87);
+        // 98 % successes refining the coarser levels' rate
+        assertThat(charlie.successRate()).isBetween(0.975, 0.99);
         assertThat(charlie.fee()).isEqualTo(2_900);
         // within what the success rate's four decimals leave out
         assertThat(charlie.expectedValue()).isCloseTo(Math.round(charlie.successRate() * (100_000 - 2_900)), within(5L));
@@ -159,7 +160,7 @@ class ProviderRouterTest {
     }
 
     @Test
-    void explorationSendsItsShareToNonLeadersAndMostlyWhereTheLeaderIsInDoubt() {
+    void explorationSpendsAtMostItsShareAndMostlyWhereTheLeaderIsInDoubt() {
         RoutingFixture f = fixture("version: 1\n", 0.10);
         healthy(f, "alpha", 0.95, 300);
         // bravo has little history at a similar rate, charlie a long bad one: exploring bravo may pay off
@@ -178,7 +179,8 @@ class ProviderRouterTest {
             }
         }
         int total = explored.values().stream().mapToInt(Integer::intValue).sum();
-        assertThat(total / (double) n).isBetween(0.09, 0.11);
+        // a hedged charge goes to whoever wins a Thompson draw, the leader included: bravo's thin history often does
+        assertThat(total / (double) n).isBetween(0.01, 0.10);
         assertThat(explored.getOrDefault("bravo", 0)).isGreaterThan(10 * explored.getOrDefault("charlie", 0));
     }
 
@@ -189,21 +191,22 @@ class ProviderRouterTest {
         healthy(f, "alpha", 0.30, 300);
         assertThat(f.router.decide(charge("m", 100_000, Map.of())).candidates().get(0).provider()).isEqualTo("bravo");
 
-        // alpha recovers; only explored charges reach it, and its outage ages out of the window
+        // alpha recovers (the others keep failing one charge in 12); only explored charges reach it, and its outage
+        // fades from its windows (e every 5 minutes); within 33 minutes it leads again
         int alphaLeads = 0;
-        for (int i = 0; i < 3_000; i++) {
+        for (int i = 0; i < 4_000; i++) {
             f.clock.advance(java.time.Duration.ofMillis(500));
             RoutingDecision d = f.router.decide(charge("m", 100_000, Map.of()));
             String first = d.candidates().get(0).provider();
-            f.health.record(first, d.dimensions(), !first.equals("bravo") || i % 12 != 0, 300);
-            if (i >= 2_500 && first.equals("alpha") && !d.exploration()) {
+            f.health.record(first, d.dimensions(), first.equals("alpha") || i % 12 != 0, 300);
+            if (i >= 3_500 && first.equals("alpha") && !d.exploration()) {
                 alphaLeads++;
             }
         }
         assertThat(alphaLeads).as("alpha leads again (cheaper, as good)").isGreaterThan(400);
     }
 
-    /** Records outcomes at the given success rate and latency for a visa card in NGN. */
+    /** Records outcomes at the given success rate, evenly spread (recent ones weigh more), and latency for a visa card in NGN. */
     private static void healthy(RoutingFixture f, String provider, double rate, int latencyMs) {
         healthy(f, provider, rate, latencyMs, 200);
     }
@@ -211,7 +214,7 @@ class ProviderRouterTest {
     private static void healthy(RoutingFixture f, String provider, double rate, int latencyMs, int samples) {
         Dimensions d = f.router.decide(charge("m", 100_000, Map.of())).dimensions();
         for (int i = 0; i < samples; i++) {
-            f.health.record(provider, d, i < rate * samples, latencyMs);
+            f.health.record(provider, d, Math.floor((i + 1) * rate) > Math.floor(i * rate), latencyMs);
         }
     }
 
