@@ -34,7 +34,10 @@ public class RoutingProperties {
             List.of("method", "currency")));
     /** Upper bounds (exclusive, minor units) of the amount bands, per currency or {@code default}. */
     private Map<String, List<Long>> amountBands = new LinkedHashMap<>(Map.of("default", List.of(5_000L, 50_000L, 500_000L)));
-    /** Success rate assumed with no history, and how many samples that belief (or a coarser level's rate) is worth. */
+    /**
+     * Success rate assumed with no history at all (pooled with every provider's outcomes), and the least number of
+     * samples a coarser level's rate is worth as a finer level's prior (more where the provider's windows agree).
+     */
     private double priorSuccessRate = 0.9;
     private double priorWeight = 10;
     /**
@@ -45,15 +48,18 @@ public class RoutingProperties {
     /** A p95 latency up to the threshold costs nothing; each second beyond it costs this share of the charge's value. */
     private Duration latencyThreshold = Duration.ofSeconds(1);
     private double latencyCostPercentPerSecond = 1;
-    /** Share of smart-routed charges hedged to a non-leading provider (Thompson sampling among them). */
+    /** Share of smart-routed charges hedged by a Thompson draw, the leader included: at most this share is explored. */
     private double explorationShare = 0.05;
     private Sharing sharing = new Sharing();
 
-    /** Every window keeps at most {@code size} outcomes, none older than {@code duration}. */
+    /**
+     * Success evidence fades by (1 − 2/size) per newer outcome and by e every duration/2, the mean age of a sliding
+     * window of {@code size} outcomes and {@code duration}; latency is that sliding window.
+     */
     public static class Window {
         private int size = 200;
         private Duration duration = Duration.ofMinutes(10);
-        /** Below this many samples a level is thin and the next coarser one decides. */
+        /** A decision names the most specific level with at least this much evidence (success_rate_dimension). */
         private int minSamples = 20;
 
         public int getSize() { return size; }

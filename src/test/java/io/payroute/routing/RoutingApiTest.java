@@ -141,7 +141,8 @@ class RoutingApiTest extends ApiTestSupport {
         }
         assertThat(charge.at("/routing/candidates/0/provider").asText()).isEqualTo("stripe");
         JsonNode paystack = charge.at("/routing/candidates/1");
-        assertThat(paystack.get("success_rate_samples").asInt()).isGreaterThanOrEqualTo(40);
+        // 40 outcomes, each kept at 0.99 per newer one (windows of 200): 33 outcomes' worth of evidence
+        assertThat(paystack.get("success_rate_samples").asInt()).isGreaterThanOrEqualTo(33);
         assertThat(paystack.get("success_rate").asDouble()).isLessThan(0.3);
         assertThat(get("/actuator/prometheus").text())
                 .containsPattern("payroute_routing_shared_outcomes_total\\{[^}]*direction=\"received\"[^}]*} [1-9]")

@@ -30,7 +30,7 @@ public record ProviderStateList(
 
     @Schema(name = "RoutingWindow", description = "What the router scores the provider with over all its traffic (docs/routing.md)")
     public record RoutingWindow(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "200", description = "Outcomes in the provider's window") int samples,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "87", description = "Outcomes' worth of evidence in the provider's whole window (fading memory), rounded") int samples,
             @JsonProperty("success_rate") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "0.9412",
                     description = "The posterior mean the score uses (the prior while the window is empty)") double successRate,
             @JsonProperty("latency_p95_ms") @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, example = "420") Long latencyP95Ms) {
