@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.payroute.analytics.Rollup;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -62,9 +63,12 @@ public class ChargeRepository {
     }
 
     private final JdbcTemplate jdbc;
+    /** Every write to what analytics counts goes through it: a late one makes its hour's rollup stale. */
+    private final Rollup rollup;
 
-    public ChargeRepository(JdbcTemplate jdbc) {
+    public ChargeRepository(JdbcTemplate jdbc, Rollup rollup) {
         this.jdbc = jdbc;
+        this.rollup = rollup;
     }
 
     /**
@@ -73,14 +77,14 @@ public class ChargeRepository {
      *                     analytics groups by
      */
     public void insertCharge(StoredCharge c, Instant claimedUntil, String method, String bank) {
-        jdbc.update("""
+        rollup.write(c.id(), () -> jdbc.update("""
                 INSERT INTO charges (id, merchant_id, status, amount, currency, reference, description, customer,
                                      payment_method, metadata, rounds, round_claimed_until, next_round_at, created_at,
                                      updated_at, method, bank)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 c.id(), c.merchantId(), c.status().wire(), c.amount(), c.currency(), c.reference(), c.description(),
                 c.customerJson(), c.paymentMethodJson(), c.metadataJson(), c.rounds(), ts(claimedUntil),
-                ts(c.nextRoundAt()), ts(c.createdAt()), ts(c.updatedAt()), method, bank);
+                ts(c.nextRoundAt()), ts(c.createdAt()), ts(c.updatedAt()), method, bank));
     }
 
     /**
@@ -146,14 +150,14 @@ public class ChargeRepository {
      * @return whether this caller's change was applied
      */
     public boolean updateState(StoredCharge c, ChargeStatus expected, Long fee) {
-        return jdbc.update("""
+        return rollup.write(c.id(), () -> jdbc.update("""
                 UPDATE charges SET status = ?, provider = ?, provider_reference = ?, failure_code = ?,
                        failure_category = ?, failure_message = ?, routing = ?, next_action = ?, updated_at = ?,
                        round_claimed_until = NULL, next_round_at = NULL, version = version + 1, fee = ?
                 WHERE id = ? AND status = ?""",
                 c.status().wire(), c.provider(), c.providerReference(), c.failureCode(), c.failureCategory(),
                 c.failureMessage(), c.routingJson(), truncate(c.nextActionJson(), 2000), ts(c.updatedAt()), fee, c.id(),
-                expected.wire()) == 1;
+                expected.wire())) == 1;
     }
 
     /** @param payload the event exactly as published and delivered to merchants */
@@ -179,7 +183,7 @@ public class ChargeRepository {
     /** @param nextCheckAt when reconciliation should ask the provider again; null once the outcome is final */
     public void updateAttempt(String chargeId, Attempt a, String requestExcerpt, Instant nextCheckAt, Instant now) {
         StoredAttempt s = StoredAttempt.of(a, now);
-        jdbc.update("""
+        rollup.write(chargeId, () -> jdbc.update("""
                 UPDATE charge_attempts SET outcome = ?, status = ?, provider_reference = ?, code = ?, category = ?,
                        message = ?, http_status = ?, latency_ms = ?, resolved_from_outcome = ?, resolved_from_code = ?,
                        request_excerpt = COALESCE(?, request_excerpt),
@@ -187,7 +191,7 @@ public class ChargeRepository {
                 WHERE charge_id = ? AND seq = ?""",
                 s.outcome(), s.status(), s.providerReference(), s.code(), s.category(), s.message(), s.httpStatus(),
                 s.latencyMs(), s.resolvedFromOutcome(), s.resolvedFromCode(), truncate(requestExcerpt, 4000),
-                truncate(a.result().responseExcerpt(), 4000), ts(now), ts(nextCheckAt), chargeId, a.seq());
+                truncate(a.result().responseExcerpt(), 4000), ts(now), ts(nextCheckAt), chargeId, a.seq()));
     }
 
     /** An attempt reconciliation must ask the provider about. */
@@ -224,7 +228,7 @@ public class ChargeRepository {
 
     /** Records what reconciliation learnt: the attempt's final outcome, and what it was before. */
     public void resolveAttempt(DueAttempt a, AttemptResult r, Instant now) {
-        jdbc.update("""
+        rollup.write(a.chargeId(), () -> jdbc.update("""
                 UPDATE charge_attempts SET outcome = ?, status = ?, provider_reference = COALESCE(?, provider_reference),
                        code = ?, category = ?, message = ?, resolved_from_outcome = ?, resolved_from_code = ?,
                        finished_at = COALESCE(finished_at, ?), next_check_at = NULL, claimed_until = NULL,
@@ -232,7 +236,7 @@ public class ChargeRepository {
                 WHERE charge_id = ? AND seq = ?""",
                 r.outcome().name(), r.status() == null ? null : r.status().wire(), r.providerReference(), r.code(),
                 r.category(), truncate(r.message(), 1000), a.outcome() == null ? Outcome.UNKNOWN.name() : a.outcome(),
-                a.outcome() == null ? "interrupted" : a.code(), ts(now), a.chargeId(), a.seq());
+                a.outcome() == null ? "interrupted" : a.code(), ts(now), a.chargeId(), a.seq()));
     }
 
     public Optional<StoredCharge> findCharge(String id) {

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 public final class Ids {
 
     private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+    private static final String DECODE = new String(ALPHABET);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Ids() {
@@ -86,6 +87,15 @@ public final class Ids {
         java.util.Arrays.fill(out, '0');
         encodeTime(time.toEpochMilli(), out);
         return "ch_" + new String(out);
+    }
+
+    /** The time a charge id was made at, to the millisecond (what {@link #firstChargeIdAt} encodes). */
+    public static java.time.Instant timeOf(String chargeId) {
+        long millis = 0;
+        for (int i = 3; i < 13; i++) {
+            millis = millis << 5 | DECODE.indexOf(chargeId.charAt(i));
+        }
+        return java.time.Instant.ofEpochMilli(millis);
     }
 
     /** The 48-bit millisecond time as the first 10 characters. */
