@@ -226,7 +226,8 @@ public class AnalyticsRepository {
 
     /**
      * The window's whole hours that have been over for {@link Rollup#RAW_HOURS} hours, from the oldest charge's hour
-     * on, are read from the rollups (made now if missing or stale); the partial first hour and the last hours raw.
+     * on, are read from the rollups (made now if missing or stale, up to {@link Rollup#HOURS_PER_READ}); the partial
+     * first hour, hours not rolled up yet and the last hours raw.
      */
     private Plan plan(Window window) {
         long first = -Math.floorDiv(-window.from().toEpochMilli(), Rollup.HOUR_MS);
@@ -238,7 +239,10 @@ public class AnalyticsRepository {
         if (rollup == null || oldest == null || end <= first) {
             return raw(window);
         }
-        rollup.refresh(first, end);
+        first = rollup.refresh(first, end);
+        if (first == end) {
+            return raw(window);
+        }
         List<IdRange> raw = new ArrayList<>();
         String from = Ids.firstChargeIdAt(window.from());
         if (from.compareTo(Rollup.firstIdOf(first)) < 0) {

@@ -33,6 +33,12 @@ public class Rollup {
      */
     static final int RAW_HOURS = 2;
 
+    /**
+     * At most this many hours are rolled up by one read (about 1 s on H2 for 600 charges an hour), so the first
+     * reads after an upgrade or a long stop do not each take seconds; the hours left are read raw meanwhile.
+     */
+    static final int HOURS_PER_READ = 24;
+
     private static final List<String> TABLES = List.of("analytics_charge_hours", "analytics_failure_hours",
             "analytics_attempt_hours", "analytics_latency_hours");
 
@@ -80,17 +86,28 @@ public class Rollup {
         });
     }
 
-    /** Rolls up every hour in [{@code from}, {@code to}) whose rollup is missing or older than its last write. */
-    void refresh(long from, long to) {
+    /**
+     * Rolls up the hours before {@code to} whose rollup is missing or older than its last write, newest first, down
+     * to {@code from} or until it has rolled up {@link #HOURS_PER_READ}, and returns the first hour of the run of
+     * current hours that ends at {@code to}: the read takes the hours before it raw.
+     */
+    long refresh(long from, long to) {
         Set<Long> current = new HashSet<>(jdbc.queryForList("""
                 SELECT charge_hour FROM analytics_hours
                 WHERE charge_hour >= ? AND charge_hour < ? AND rolled_version = version""", Long.class, from, to));
-        for (long hour = from; hour < to; hour++) {
-            if (!current.contains(hour)) {
-                long h = hour;
+        int budget = HOURS_PER_READ;
+        long hour = to;
+        while (hour > from) {
+            if (!current.contains(hour - 1)) {
+                if (budget-- == 0) {
+                    break;
+                }
+                long h = hour - 1;
                 tx.executeWithoutResult(s -> rollUp(h));
             }
+            hour--;
         }
+        return hour;
     }
 
     private void rollUp(long hour) {
