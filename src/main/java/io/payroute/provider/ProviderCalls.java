@@ -32,6 +32,7 @@ import io.payroute.merchant.ProviderAccounts;
 import io.payroute.charge.ChargeStatus;
 import io.payroute.charge.Outcome;
 import io.payroute.charge.PaymentMethod;
+import io.payroute.observability.ProviderCallSpans;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
@@ -64,11 +65,13 @@ public class ProviderCalls {
     private final ProviderCatalog catalog;
     private final ProviderAccounts accounts;
     private final ObjectMapper json;
+    private final ProviderCallSpans spans;
 
-    public ProviderCalls(ProviderCatalog catalog, ProviderAccounts accounts, ObjectMapper json) {
+    public ProviderCalls(ProviderCatalog catalog, ProviderAccounts accounts, ObjectMapper json, ProviderCallSpans spans) {
         this.catalog = catalog;
         this.accounts = accounts;
         this.json = json;
+        this.spans = spans;
     }
 
     /** Thrown inside the breaker for answers that mean "the provider is failing" (5xx, 429). */
@@ -195,6 +198,8 @@ public class ProviderCalls {
         if (body != null && !body.isNull()) {
             exchange.setProperty(ChargeService.REQUEST_EXCERPT, excerpt(Redaction.redact(body).toString()));
         }
+        spans.start(exchange, provider, exchange.getProperty(CALL_KIND, "charge", String.class),
+                exchange.getProperty(ChargeFlow.REQUEST_ID, String.class), call == null ? null : call.chargeId());
     }
 
     /** Inside the breaker: provider failures throw (and count); a business answer goes on to the response mapping. */
@@ -208,6 +213,7 @@ public class ProviderCalls {
         if (status >= 500 || status == 429) {
             throw new ProviderFailureResponse(status, excerpt(Redaction.redactText(text)));
         }
+        spans.end(exchange, String.valueOf(status), null);
         ObjectNode in = json.createObjectNode();
         in.put("kind", exchange.getProperty(CALL_KIND, "charge", String.class));
         in.put("http_status", status);
@@ -223,6 +229,7 @@ public class ProviderCalls {
         // no exception at all means the breaker refused the call
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         AttemptResult result = classify(t);
+        spans.end(exchange, result.code(), t);
         log.info("provider {} call failed: {} ({})", exchange.getProperty("provider"), result.code(), result.outcome());
         exchange.setProperty(ChargeService.ATTEMPT_RESULT, result);
     }

@@ -35,6 +35,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -43,11 +44,12 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Base of the end-to-end tests: the whole service on a random port, talking real HTTP to the provider
  * simulators, with a real database (H2, or PostgreSQL when the build runs them with
- * -Dpayroute.test.database=postgres) and the embedded broker, with metrics exported as in service. All test
- * classes share one application context.
+ * -Dpayroute.test.database=postgres) and the embedded broker, with metrics exported and spans made as in service
+ * (spans kept in memory: {@link CapturedSpans}). All test classes share one application context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureObservability(tracing = false)
+@AutoConfigureObservability
+@Import(CapturedSpans.class)
 @ActiveProfiles("test")
 @ExtendWith(TestDatabase.class)
 public abstract class ApiTestSupport {
