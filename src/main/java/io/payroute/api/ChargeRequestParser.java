@@ -89,7 +89,7 @@ public class ChargeRequestParser {
         }
 
         List<FieldError> errors = new ArrayList<>();
-        unknownFields(root, TOP_LEVEL, "", errors);
+        RequestFields.rejectUnknown(root, TOP_LEVEL, "", errors);
         long amount = amount(root.get("amount"), errors);
         String currency = currency(root.get("currency"), errors);
         String reference = optionalText(root, "reference", "reference", 255, errors);
@@ -162,7 +162,7 @@ public class ChargeRequestParser {
             errors.add(new FieldError("customer", "must be an object"));
             return null;
         }
-        unknownFields(node, CUSTOMER_FIELDS, "customer.", errors);
+        RequestFields.rejectUnknown(node, CUSTOMER_FIELDS, "customer.", errors);
         String email = optionalText(node, "email", "customer.email", 254, errors);
         if (email == null) {
             if (!node.hasNonNull("email")) {
@@ -194,7 +194,7 @@ public class ChargeRequestParser {
         }
         String type = node.path("type").isTextual() ? node.get("type").asText() : null;
         if ("tokens".equals(type)) {
-            unknownFields(node, TOKENS_FIELDS, "payment_method.", errors);
+            RequestFields.rejectUnknown(node, TOKENS_FIELDS, "payment_method.", errors);
             return tokens(node.get("tokens"), errors);
         }
         if ("card".equals(type)) {
@@ -203,7 +203,7 @@ public class ChargeRequestParser {
                         "raw cards are not enabled on this deployment; use provider tokens"));
                 return null;
             }
-            unknownFields(node, CARD_FIELDS, "payment_method.", errors);
+            RequestFields.rejectUnknown(node, CARD_FIELDS, "payment_method.", errors);
             return card(node, errors);
         }
         errors.add(new FieldError("payment_method.type", "must be \"tokens\" or \"card\""));
@@ -327,14 +327,5 @@ public class ChargeRequestParser {
             return null;
         }
         return text;
-    }
-
-    private static void unknownFields(JsonNode node, Set<String> allowed, String prefix, List<FieldError> errors) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!allowed.contains(name)) {
-                errors.add(new FieldError(prefix + name, "unknown field"));
-            }
-        }
     }
 }

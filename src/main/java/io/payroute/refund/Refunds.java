@@ -105,14 +105,7 @@ public class Refunds {
                     amount = a.asLong();
                 }
             }
-            JsonNode r = body.get("reason");
-            if (r != null && !r.isNull()) {
-                if (!r.isTextual() || r.asText().length() > 500 || r.asText().chars().anyMatch(Character::isISOControl)) {
-                    errors.add(new FieldError("reason", "must be text of at most 500 characters"));
-                } else {
-                    reason = r.asText();
-                }
-            }
+            reason = RequestFields.optionalText(body.get("reason"), "reason", 500, errors);
             if (body.has("metadata") && !body.get("metadata").isObject()) {
                 errors.add(new FieldError("metadata", "must be an object"));
             }

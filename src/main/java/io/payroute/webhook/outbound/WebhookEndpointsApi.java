@@ -70,7 +70,7 @@ public class WebhookEndpointsApi {
         RequestFields.rejectUnknown(body, CREATE_FIELDS, errors);
         String url = url(body.get("url"), errors);
         List<String> events = events(body.get("enabled_events"), errors);
-        String description = description(body.get("description"), errors);
+        String description = RequestFields.optionalText(body.get("description"), "description", 500, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
@@ -106,7 +106,8 @@ public class WebhookEndpointsApi {
         RequestFields.rejectUnknown(body, UPDATE_FIELDS, errors);
         String url = body.has("url") ? url(body.get("url"), errors) : current.url();
         List<String> events = body.has("enabled_events") ? events(body.get("enabled_events"), errors) : current.enabledEvents();
-        String description = body.has("description") ? description(body.get("description"), errors) : current.description();
+        String description = body.has("description")
+                ? RequestFields.optionalText(body.get("description"), "description", 500, errors) : current.description();
         String status = current.status();
         if (body.has("disabled")) {
             if (!body.get("disabled").isBoolean()) {
@@ -217,16 +218,5 @@ public class WebhookEndpointsApi {
             }
         }
         return List.copyOf(types);
-    }
-
-    private static String description(JsonNode node, List<FieldError> errors) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual() || node.asText().length() > 500 || node.asText().codePoints().anyMatch(Character::isISOControl)) {
-            errors.add(new FieldError("description", "must be text of at most 500 characters, without control characters"));
-            return null;
-        }
-        return node.asText();
     }
 }
