@@ -98,7 +98,6 @@ public class ChargeMetrics {
                 .register(registry).increment();
     }
 
-    /** One status query of reconciliation and what came of it. */
     /** An asynchronous charge no provider could take now, given round {@code round + 1} later. */
     public void retryScheduled(int round) {
         Counter.builder("payroute.charge.retries")
@@ -115,6 +114,7 @@ public class ChargeMetrics {
                 .register(registry).increment();
     }
 
+    /** One status query of reconciliation and what came of it. */
     public void reconciled(String provider, String result) {
         Counter.builder("payroute.reconciliation.checks")
                 .description("Reconciliation status queries by result")
