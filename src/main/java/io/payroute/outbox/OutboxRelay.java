@@ -117,15 +117,16 @@ public class OutboxRelay {
         // a row another instance claimed meanwhile, so each row has one claimant (a row committed into the range
         // since the SELECT is claimed too). An UPDATE ... WHERE id IN (SELECT ... LIMIT) costs H2 a distinct sort of
         // the subquery per call: a fifth of the service's CPU under load.
+        Timestamp at = Timestamp.from(now);
         List<Long> ids = jdbc.queryForList("SELECT id FROM outbox WHERE claimed_until IS NULL OR claimed_until < ? ORDER BY id LIMIT ?",
-                Long.class, Timestamp.from(now), batchSize);
+                Long.class, at, batchSize);
         if (ids.isEmpty()) {
             return 0;
         }
         int claimed = jdbc.update("""
                 UPDATE outbox SET claimed_by = ?, claimed_until = ?
                 WHERE id BETWEEN ? AND ? AND (claimed_until IS NULL OR claimed_until < ?)""",
-                claim, until, ids.get(0), ids.get(ids.size() - 1), Timestamp.from(now));
+                claim, until, ids.get(0), ids.get(ids.size() - 1), at);
         if (claimed == 0) {
             return 0;
         }
