@@ -11,6 +11,7 @@ import io.payroute.charge.ChargeContext;
 import io.payroute.charge.ChargeRepository;
 import io.payroute.charge.ChargeRequest;
 import io.payroute.charge.ChargeService;
+import io.payroute.charge.ChargeStatus;
 import io.payroute.charge.Outcome;
 import io.payroute.secrets.Sealer;
 import jakarta.jms.JMSException;
@@ -98,8 +99,16 @@ public class ChargeWork {
             log.info("round {} of charge {} is done or taken elsewhere: nothing to do", round, chargeId);
             return false;
         }
+        // attempts first, then the charge: reconciliation writes an attempt's answer and the charge's status in one
+        // transaction, so an attempt seen as never charged comes with its charge's end, if it ended it
         List<Attempt> earlier = repository.findAttempts(chargeId).stream().map(Attempt::stored).toList();
         ChargeRepository.StoredCharge stored = repository.findCharge(chargeId).orElseThrow();
+        if (stored.status() != ChargeStatus.PENDING) {
+            repository.releaseRound(chargeId, round);
+            log.info("charge {} moved on ({}) while round {} was being taken: nothing to do", chargeId,
+                    stored.status().wire(), round);
+            return false;
+        }
         Attempt last = earlier.isEmpty() ? null : earlier.get(earlier.size() - 1);
         if (last != null && (last.result() == null || last.result().outcome() != Outcome.NOT_CHARGED)) {
             // an instance died after this attempt reached the provider: its answer decides, never a new round

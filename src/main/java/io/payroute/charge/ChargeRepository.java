@@ -220,9 +220,15 @@ public class ChargeRepository {
                 ts(until), a.chargeId(), a.seq(), ts(now), ts(now)) == 1;
     }
 
-    /** Still unknown or pending: the next status query is due at {@code next} (null: no more automatic checks). */
+    /**
+     * Still unknown or pending: the next status query is due at {@code next} (null: no more automatic checks). An
+     * attempt whose own call has meanwhile answered for good (a stalled instance, not a dead one) keeps its answer
+     * and gets no more checks.
+     */
     public void rescheduleAttempt(DueAttempt a, Instant next) {
-        jdbc.update("UPDATE charge_attempts SET next_check_at = ?, checks = checks + 1, claimed_until = NULL WHERE charge_id = ? AND seq = ?",
+        jdbc.update("""
+                UPDATE charge_attempts SET next_check_at = ?, checks = checks + 1, claimed_until = NULL
+                WHERE charge_id = ? AND seq = ? AND (outcome IS NULL OR outcome IN ('UNKNOWN', 'PENDING'))""",
                 ts(next), a.chargeId(), a.seq());
     }
 

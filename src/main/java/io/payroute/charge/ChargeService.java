@@ -291,11 +291,25 @@ public class ChargeService {
      */
     public void settleFromProvider(String chargeId, StoredAttempt attempt, AttemptResult result) {
         if (result.outcome() == Outcome.SUCCESS || result.outcome() == Outcome.DECLINED) {
-            repository.resolveAttempt(new ChargeRepository.DueAttempt(chargeId, attempt.seq(), attempt.provider(),
+            settleAttempt(new ChargeRepository.DueAttempt(chargeId, attempt.seq(), attempt.provider(),
                     attempt.attemptReference(), attempt.providerReference(), attempt.outcome(), attempt.code(),
-                    attempt.startedAt(), 0), result, clock.instant());
+                    attempt.startedAt(), 0), result);
+        } else {
+            settleLater(chargeId, attempt.provider(), result);
         }
-        settleLater(chargeId, attempt.provider(), result);
+    }
+
+    /**
+     * Records the final answer about one attempt and settles its charge by it, in one transaction. A worker taking
+     * up a round ({@link io.payroute.async.ChargeWork}) reads the attempts before the charge, so it never sees an
+     * attempt given up as never charged while its charge still looks pending: that once sent a charge that
+     * reconciliation was failing to another provider, which took the money.
+     */
+    public void settleAttempt(ChargeRepository.DueAttempt attempt, AttemptResult result) {
+        tx.executeWithoutResult(status -> {
+            repository.resolveAttempt(attempt, result, clock.instant());
+            settleLater(attempt.chargeId(), attempt.provider(), result);
+        });
     }
 
     /** The issuing bank analytics groups a card payment by: as the routing rules' bank table names it, else its BIN. */

@@ -91,12 +91,12 @@ public class Reconciliation {
         Instant now = clock.instant();
         Outcome outcome = answer.outcome();
         if (outcome == Outcome.SUCCESS || outcome == Outcome.DECLINED) {
-            settle(due, answer, now);
+            charges.settleAttempt(due, answer);
             metrics.reconciled(due.provider(), "settled");
         } else if ("not_found_at_provider".equals(answer.code()) && schedule.givenUp(due.startedAt(), now)) {
             // long enough without any record at the provider: it never took the money
-            settle(due, AttemptResult.notCharged("not_found_at_provider",
-                    "The provider has no record of this attempt after " + properties.getGiveUpAfter(), null, null), now);
+            charges.settleAttempt(due, AttemptResult.notCharged("not_found_at_provider",
+                    "The provider has no record of this attempt after " + properties.getGiveUpAfter(), null, null));
             metrics.reconciled(due.provider(), "not_found_given_up");
         } else if (outcome == Outcome.PENDING && schedule.givenUp(due.startedAt(), now)) {
             log.warn("charge {} still pending at {} after {}: no more automatic checks", due.chargeId(), due.provider(),
@@ -180,10 +180,5 @@ public class Reconciliation {
     public void done() {
         MDC.remove(LogContext.CHARGE_ID);
         MDC.remove(LogContext.REQUEST_ID);
-    }
-
-    private void settle(DueAttempt due, AttemptResult answer, Instant now) {
-        repository.resolveAttempt(due, answer, now);
-        charges.settleLater(due.chargeId(), due.provider(), answer);
     }
 }

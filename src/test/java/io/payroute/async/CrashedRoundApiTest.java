@@ -5,14 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import io.payroute.analytics.Rollup;
 import io.payroute.api.ChargeRequestParser;
+import io.payroute.charge.Attempt;
+import io.payroute.charge.AttemptResult;
 import io.payroute.charge.ChargeRepository;
 import io.payroute.charge.ChargeRequest;
+import io.payroute.charge.ChargeService;
 import io.payroute.charge.ChargeStatus;
 import io.payroute.charge.Ids;
+import io.payroute.reconciliation.Reconciliation;
+import io.payroute.secrets.Sealer;
 import io.payroute.support.ApiTestSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -37,6 +45,16 @@ class CrashedRoundApiTest extends ApiTestSupport {
     private ChargeRequestParser parser;
     @Autowired
     private CamelContext camel;
+    @Autowired
+    private ChargeService charges;
+    @Autowired
+    private Reconciliation reconciliation;
+    @Autowired
+    private Sealer sealer;
+    @Autowired
+    private RetryPolicy retries;
+    @Autowired
+    private Rollup rollup;
 
     @Test
     void aMessageForARoundADeadConsumerStillHoldsGoesBackToTheBrokerUntilTheLeaseRunsOut() {
@@ -57,6 +75,44 @@ class CrashedRoundApiTest extends ApiTestSupport {
                 .isInstanceOf(RetryLaterException.class);
         jdbc.update("UPDATE charges SET status = 'failed', round_claimed_until = NULL WHERE id = ?", id);
         assertThat(work.takeRound(new DefaultExchange(camel), id, 1, request, body, null)).isFalse();
+    }
+
+    /**
+     * Another instance's reconciliation gives up on the attempt a dead worker left in flight (the provider never saw
+     * it) just after this consumer claimed the round from the redelivered message: the charge has failed, so the
+     * round must not go on to another provider. Found by bench/drills/cluster-drills.sh, where the round lease and
+     * the give-up delay ran out together: the new round's provider took the money of a charge that then read failed.
+     */
+    @Test
+    void aRoundClaimedAsReconciliationFailsTheChargeSendsNothing() {
+        byte[] body = chargeBody(46_000, "NGN", Map.of("paystack", "AUTH_success", "stripe", "pm_card_success"))
+                .getBytes(StandardCharsets.UTF_8);
+        ChargeRequest request = parser.parse("application/json", body, MERCHANT);
+        String id = crashedCharge(request, Instant.now().minusSeconds(1));
+        Instant startedAt = Instant.now().minus(Duration.ofDays(4));
+        repository.insertAttempt(id, MERCHANT, new Attempt(1, "paystack", Ids.attemptReference(id, 1), startedAt), Instant.now());
+        ChargeRepository.DueAttempt interrupted = new ChargeRepository.DueAttempt(id, 1, "paystack", Ids.attemptReference(id, 1), null,
+                null, null, startedAt, 3);
+
+        // the other instance's reconciliation, between this consumer's claim and its reading of the attempts
+        ChargeRepository racing = new ChargeRepository(jdbc, rollup) {
+            @Override
+            public boolean claimRound(String chargeId, int round, Instant now, Instant until) {
+                boolean claimed = super.claimRound(chargeId, round, now, until);
+                DefaultExchange status = new DefaultExchange(camel);
+                status.setProperty(ChargeService.ATTEMPT_RESULT,
+                        AttemptResult.unknown("not_found_at_provider", "no such transaction", 404, null));
+                reconciliation.apply(interrupted, status);
+                return claimed;
+            }
+        };
+        ChargeWork consumer = new ChargeWork(racing, charges, parser, sealer, retries, Clock.systemUTC());
+
+        assertThat(consumer.takeRound(new DefaultExchange(camel), id, 1, request, body, null))
+                .as("no round for a charge reconciliation failed").isFalse();
+        assertThat(repository.findCharge(id).orElseThrow().status()).isEqualTo(ChargeStatus.FAILED);
+        assertThat(repository.findAttempts(id)).as("nothing sent anywhere").hasSize(1)
+                .first().satisfies(a -> assertThat(a.code()).isEqualTo("not_found_at_provider"));
     }
 
     /** A charge as a worker leaves it when it dies right after taking round 1: pending, leased, no attempt. */
