@@ -245,6 +245,28 @@ public class ChargeRepository {
                 a.outcome() == null ? "interrupted" : a.code(), ts(now), a.chargeId(), a.seq()));
     }
 
+    /** A finished attempt as routing learns from it, with its charge's routing decision (JSON). */
+    public record RecentAttempt(String provider, String outcome, String category, int latencyMs, Instant finishedAt,
+                                String routingJson) {
+    }
+
+    /**
+     * The finished attempts of the newest charges created since {@code since} (at most {@code limit} of them, newest
+     * charges first), for routing's warm start: a range of the charges' primary key, as ids begin with their time.
+     */
+    public List<RecentAttempt> recentAttempts(Instant since, int limit) {
+        return jdbc.query("""
+                SELECT a.provider, a.outcome, a.category, a.latency_ms, a.finished_at, c.routing
+                FROM charges c JOIN charge_attempts a ON a.charge_id = c.id
+                WHERE c.id >= ? AND c.routing IS NOT NULL AND a.outcome IS NOT NULL AND a.latency_ms IS NOT NULL
+                  AND a.finished_at IS NOT NULL
+                ORDER BY c.id DESC, a.seq DESC
+                LIMIT ?""",
+                (rs, i) -> new RecentAttempt(rs.getString("provider"), rs.getString("outcome"), rs.getString("category"),
+                        rs.getInt("latency_ms"), instant(rs, "finished_at"), rs.getString("routing")),
+                Ids.firstChargeIdAt(since), limit);
+    }
+
     public Optional<StoredCharge> findCharge(String id) {
         return jdbc.query("SELECT * FROM charges WHERE id = ?", ChargeRepository::charge, id).stream().findFirst();
     }

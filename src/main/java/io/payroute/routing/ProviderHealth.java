@@ -103,11 +103,14 @@ public class ProviderHealth {
      * declines, provider errors and unknown outcomes count against it.
      */
     public static Boolean verdict(AttemptResult result) {
-        if (result.outcome() == Outcome.PENDING || "customer".equals(result.category())
-                || "validation".equals(result.category())) {
+        return verdict(result.outcome(), result.category());
+    }
+
+    static Boolean verdict(Outcome outcome, String category) {
+        if (outcome == Outcome.PENDING || "customer".equals(category) || "validation".equals(category)) {
             return null;
         }
-        return result.outcome() == Outcome.SUCCESS;
+        return outcome == Outcome.SUCCESS;
     }
 
     /** The window keys of a charge, most specific level first (null where a dimension is unknown), {@link #ALL} last. */
@@ -133,13 +136,17 @@ public class ProviderHealth {
     }
 
     public void record(String provider, Dimensions dimensions, boolean success, int latencyMs) {
-        long now = now();
+        record(provider, dimensions, success, latencyMs, now());
+    }
+
+    /** An outcome of the past (warm start); outcomes must come oldest first, and before any of the present. */
+    void record(String provider, Dimensions dimensions, boolean success, int latencyMs, long atMillis) {
         ProviderWindows provided = windows.computeIfAbsent(provider, p -> new ProviderWindows());
         String[] keys = keys(dimensions);
         for (int l = 0; l < keys.length; l++) {
             if (keys[l] != null) {
                 provided.byLevel.get(l).computeIfAbsent(keys[l], k -> new HealthWindow(capacity, maxAgeMillis))
-                        .add(now, success, latencyMs);
+                        .add(atMillis, success, latencyMs);
             }
         }
     }

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.payroute.charge.ChargeRepository;
+import io.payroute.charge.Ids;
 import io.payroute.support.ApiTestSupport;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -34,6 +39,10 @@ class RoutingApiTest extends ApiTestSupport {
     private ConnectionFactory connectionFactory;
     @Value("${payroute.broker.addresses.routing-outcomes}")
     private String outcomesAddress;
+    @Autowired
+    private RoutingProperties routingProperties;
+    @Autowired
+    private ChargeRepository chargeRepository;
 
     /** Back to rules without effect, so that the other test classes route as without a file. */
     @AfterEach
@@ -147,6 +156,54 @@ class RoutingApiTest extends ApiTestSupport {
         assertThat(get("/actuator/prometheus").text())
                 .containsPattern("payroute_routing_shared_outcomes_total\\{[^}]*direction=\"received\"[^}]*} [1-9]")
                 .containsPattern("payroute_routing_picks_total\\{[^}]*exploration=\"false\"");
+    }
+
+    /**
+     * A starting instance (a restart, or one added beside the others) learns the last window's outcomes of every
+     * instance from the database before it routes: here, charges of a bank only this test uses, where paystack
+     * failed 30 times and stripe succeeded 30 times, and 30 customer declines at paystack that say nothing about it.
+     */
+    @Test
+    void aStartingInstanceLearnsTheRecentOutcomesOfEveryInstanceFromTheDatabase() throws Exception {
+        Dimensions bank = new Dimensions("card", "NGN", "visa", "warm-start-bank-" + System.nanoTime(), "500000-4999999");
+        Instant now = Instant.now();
+        for (int i = 0; i < 30; i++) {
+            routedAttempt(Ids.charge(), bank, "paystack", "DECLINED", "issuer", now.minusSeconds(90 - i));
+            routedAttempt(Ids.charge(), bank, "stripe", "SUCCESS", null, now.minusSeconds(90 - i));
+            routedAttempt(Ids.charge(), bank, "paystack", "DECLINED", "customer", now.minusSeconds(60 - i));
+        }
+
+        ProviderHealth starting = new ProviderHealth(routingProperties, Clock.systemUTC());
+        int learnt = new RoutingWarmStart(chargeRepository, starting, JSON, Clock.systemUTC(), routingProperties)
+                .warmUp(starting);
+
+        assertThat(learnt).as("every instance's recent outcomes, customer declines left out").isGreaterThanOrEqualTo(60);
+        String[] keys = starting.keys(bank);
+        ProviderHealth.Estimate paystack = starting.estimate("paystack", keys);
+        ProviderHealth.Estimate stripe = starting.estimate("stripe", keys);
+        assertThat(paystack.dimension()).as("judged on this bank's own outcomes").isEqualTo(keys[0]);
+        assertThat(paystack.samples()).as("30 failures, faded by their order and age only").isBetween(20.0, 30.0);
+        assertThat(paystack.successRate()).isLessThan(0.4);
+        assertThat(stripe.samples()).isBetween(20.0, 30.0);
+        assertThat(stripe.successRate()).isGreaterThan(0.9);
+    }
+
+    /** A finished attempt of a charge routed with {@code dimensions}, as any instance writes it. */
+    private void routedAttempt(String chargeId, Dimensions dimensions, String provider, String outcome, String category,
+                               Instant finishedAt) throws Exception {
+        String routing = JSON.writeValueAsString(Map.of("strategy", "smart", "dimensions", dimensions));
+        jdbc.update("""
+                INSERT INTO charges (id, merchant_id, status, amount, currency, customer, payment_method, rounds,
+                                     created_at, updated_at, routing, provider)
+                VALUES (?, 'merchant_warm_start', ?, 500000, 'NGN', '{}', '{"type":"card"}', 1, ?, ?, ?, ?)""",
+                chargeId, "SUCCESS".equals(outcome) ? "succeeded" : "failed", Timestamp.from(finishedAt),
+                Timestamp.from(finishedAt), routing, provider);
+        jdbc.update("""
+                INSERT INTO charge_attempts (charge_id, merchant_id, seq, provider, attempt_reference, outcome, category,
+                                             latency_ms, started_at, finished_at)
+                VALUES (?, 'merchant_warm_start', 1, ?, ?, ?, ?, 300, ?, ?)""",
+                chargeId, provider, Ids.attemptReference(chargeId, 1), outcome, category,
+                Timestamp.from(finishedAt.minusMillis(300)), Timestamp.from(finishedAt));
     }
 
     private void writeRules(String yaml) throws Exception {
