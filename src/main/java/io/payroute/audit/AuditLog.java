@@ -80,12 +80,16 @@ public class AuditLog {
     /** The chain checked from its start: how many rows verify, and the first that does not (if any). */
     public Map<String, Object> verify() {
         Map<String, Object> out = new LinkedHashMap<>();
+        // the head first, and the rows up to it: rows the chainer links meanwhile lie beyond it, and reading the head
+        // last would take them for rows deleted at the end
+        Map<String, Object> head = jdbc.queryForMap("SELECT head_pos, head_hash FROM audit_chain WHERE id = 1");
+        long headPos = ((Number) head.get("head_pos")).longValue();
         String expectedPrev = "0".repeat(64);
         long checked = 0;
         long after = 0;
         while (true) {
-            List<Row> rows = jdbc.query("SELECT " + COLUMNS + " FROM audit_log WHERE chain_pos > ? ORDER BY chain_pos LIMIT 1000",
-                    ROW, after);
+            List<Row> rows = jdbc.query("SELECT " + COLUMNS + " FROM audit_log WHERE chain_pos > ? AND chain_pos <= ?"
+                    + " ORDER BY chain_pos LIMIT 1000", ROW, after, headPos);
             if (rows.isEmpty()) {
                 break;
             }
@@ -107,8 +111,7 @@ public class AuditLog {
                 checked++;
             }
         }
-        Map<String, Object> head = jdbc.queryForMap("SELECT head_pos, head_hash FROM audit_chain WHERE id = 1");
-        boolean headMatches = ((Number) head.get("head_pos")).longValue() == after && expectedPrev.equals(head.get("head_hash"));
+        boolean headMatches = headPos == after && expectedPrev.equals(head.get("head_hash"));
         out.put("valid", headMatches);
         out.put("checked", checked);
         if (!headMatches) {

@@ -2,15 +2,27 @@ package io.payroute.merchant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.payroute.audit.AuditLog;
 import io.payroute.support.ApiTestSupport;
 import io.payroute.support.TestSecrets;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** API keys, tenant isolation, rate limits, provider accounts and the audit log, over real HTTP. */
 class MerchantSecurityApiTest extends ApiTestSupport {
+
+    @Autowired
+    private AuditLog auditLog;
+    @Autowired
+    private TransactionTemplate transactions;
 
     private Response asAdmin(String method, String path, String body) {
         return as("adm_test_key", method, path, body);
@@ -194,6 +206,32 @@ class MerchantSecurityApiTest extends ApiTestSupport {
             jdbc.update("UPDATE audit_log SET details = ? WHERE seq = ?", details, seq);
         }
         assertThat(asAdmin("GET", "/v1/admin/audit/verify", null).json().get("valid").asBoolean()).isTrue();
+    }
+
+    /**
+     * The chainer runs on every instance's timer while an operator verifies: rows it links after the verification
+     * read the chain are no sign of tampering. The verification once read the head last and reported rows linked
+     * meanwhile as "rows at the end were deleted" (seen in the PostgreSQL pass of the suite).
+     */
+    @Test
+    void rowsChainedWhileTheChainIsVerifiedAreNoSignOfTampering() throws Exception {
+        awaitChained();
+        JdbcTemplate chainingMeanwhile = new JdbcTemplate(jdbc.getDataSource()) {
+            @Override
+            public <T> List<T> query(String sql, RowMapper<T> rowMapper, Object... args) {
+                List<T> rows = super.query(sql, rowMapper, args);
+                if (rows.isEmpty() && sql.contains("FROM audit_log WHERE chain_pos >")) {
+                    // the verification has read the whole chain: a charge changes and the chainer links it now
+                    auditLog.record("charge.succeeded", "charge", "ch_chained_meanwhile", "pending -> succeeded");
+                    auditLog.chain(100);
+                }
+                return rows;
+            }
+        };
+        Map<String, Object> verified = new AuditLog(chainingMeanwhile, transactions, Clock.systemUTC()).verify();
+        assertThat(verified.get("valid")).as(verified.toString()).isEqualTo(true);
+        assertThat(asAdmin("GET", "/v1/admin/audit/verify", null).json().get("valid").asBoolean())
+                .as("and the rows linked meanwhile verify afterwards").isTrue();
     }
 
     private JsonNode awaitChained() throws InterruptedException {
