@@ -2,11 +2,17 @@ package io.payroute.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import io.payroute.support.ApiTestSupport;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -101,5 +107,47 @@ class BadInputApiTest extends ApiTestSupport {
                 Arguments.of("wrong content type", "text/plain", valid, 415, "Content-Type"),
                 Arguments.of("form content type", "application/x-www-form-urlencoded", "amount=100", 415, "Content-Type"),
                 Arguments.of("body over 64 KiB", "application/json", huge, 413, "body"));
+    }
+
+    /**
+     * A body without a declared length (chunked) is refused once it passes 64 KiB, not when its sender chooses to end
+     * it: a client that keeps sending, or never sends the last chunk, must not hold the service's memory or threads.
+     */
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedWithoutWaitingForItsEnd() throws Exception {
+        int before = countRows("charges");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/charges HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + MERCHANT_KEY
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = " ".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 9; i++) {
+                out.write("2000\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            // 72 KiB sent, and the last chunk never: the body is still open
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("HTTP/1.1 413");
+            String line;
+            boolean problem = false;
+            while ((line = in.readLine()) != null && !line.isEmpty()) {
+                problem |= line.toLowerCase(java.util.Locale.ROOT).startsWith("content-type: application/problem+json");
+            }
+            assertThat(problem).as("answered as problem+json").isTrue();
+        }
+        assertThat(countRows("charges")).isEqualTo(before);
+
+        // a chunked body within the limit is read and served to the routes as any other
+        byte[] charge = chargeBody(45_000, "NGN", Map.of("paystack", "AUTH_success")).getBytes(StandardCharsets.UTF_8);
+        Response created = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/charges"))
+                .header("Authorization", "Bearer " + MERCHANT_KEY).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(charge)))
+                .build());
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(created.json().get("amount").asLong()).isEqualTo(45_000);
     }
 }
