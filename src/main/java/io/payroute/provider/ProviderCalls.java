@@ -67,12 +67,15 @@ public class ProviderCalls {
     private final ProviderAccounts accounts;
     private final ObjectMapper json;
     private final ProviderCallSpans spans;
+    private final InFlightCalls inFlight;
 
-    public ProviderCalls(ProviderCatalog catalog, ProviderAccounts accounts, ObjectMapper json, ProviderCallSpans spans) {
+    public ProviderCalls(ProviderCatalog catalog, ProviderAccounts accounts, ObjectMapper json, ProviderCallSpans spans,
+                         InFlightCalls inFlight) {
         this.catalog = catalog;
         this.accounts = accounts;
         this.json = json;
         this.spans = spans;
+        this.inFlight = inFlight;
     }
 
     /** Thrown inside the breaker for answers that mean "the provider is failing" (5xx, 429). */
@@ -202,11 +205,13 @@ public class ProviderCalls {
         }
         spans.start(exchange, provider, exchange.getProperty(CALL_KIND, "charge", String.class),
                 exchange.getProperty(ChargeFlow.REQUEST_ID, String.class), call == null ? null : call.chargeId());
+        inFlight.started(provider, exchange);
     }
 
     /** Inside the breaker: provider failures throw (and count); a business answer goes on to the response mapping. */
     public void received(@ExchangeProperty(ProviderCall.PROPERTY) ProviderCall call, Exchange exchange)
             throws ProviderFailureResponse {
+        inFlight.ended(exchange);
         Message m = exchange.getMessage();
         int status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String text = m.getBody(String.class);
@@ -231,6 +236,7 @@ public class ProviderCalls {
         // no exception at all means the breaker refused the call
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         AttemptResult result = classify(t);
+        inFlight.ended(exchange);
         spans.end(exchange, result.code(), t);
         log.info("provider {} call failed: {} ({})", exchange.getProperty("provider"), result.code(), result.outcome());
         exchange.setProperty(ChargeService.ATTEMPT_RESULT, result);

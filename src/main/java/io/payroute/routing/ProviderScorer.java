@@ -7,6 +7,7 @@ import java.util.random.RandomGenerator;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.payroute.charge.ChargeRequest;
+import io.payroute.provider.InFlightCalls;
 import io.payroute.provider.ProviderCatalog;
 import org.springframework.stereotype.Component;
 
@@ -15,7 +16,8 @@ import org.springframework.stereotype.Component;
  * units of the charge's currency (docs/routing.md#score):
  * score = success rate · circuit factor · (value − fee) − latency penalty, where value is success-value-percent of
  * the amount, the success rate is the provider's posterior mean at the charge's most specific well-sampled
- * dimension level, the circuit factor is 1 closed, 0.5 half-open, 0 open, and the latency penalty is
+ * dimension level, the circuit factor is 1 closed, 0.5 half-open, 0 open (and halved again while the provider is
+ * stalled: a call of this instance's still waiting beyond stalled-after), and the latency penalty is
  * latency-cost-percent-per-second of the value for each second of p95 latency beyond latency-threshold.
  * A success rate and a fee thus weigh what they are worth in money: three points of success rate on a charge
  * outweigh a fee 1.5 % of its amount higher, and between providers as likely to succeed the cheaper one wins.
@@ -25,7 +27,7 @@ public class ProviderScorer {
 
     /** A candidate's explained score, with the posterior Thompson sampling draws its success rate from. */
     record Scored(RoutingDecision.Candidate candidate, ProviderHealth.Estimate estimate, double circuitFactor,
-                  double valueIfSucceeded, double latencyPenalty) {
+                  double availability, double valueIfSucceeded, double latencyPenalty) {
 
         String provider() {
             return candidate.provider();
@@ -34,20 +36,22 @@ public class ProviderScorer {
         /** The score with the success rate drawn from the provider's Beta posterior instead of its mean. */
         double sampledScore(RandomGenerator random) {
             double successRate = BetaSampler.sample(random, estimate.alpha(), estimate.beta());
-            return successRate * circuitFactor * valueIfSucceeded - latencyPenalty;
+            return successRate * availability * valueIfSucceeded - latencyPenalty;
         }
     }
 
     private final ProviderCatalog catalog;
     private final ProviderHealth health;
     private final CircuitBreakerRegistry breakers;
+    private final InFlightCalls inFlight;
+    private final long stalledAfterMs;
     private final RoutingDecision.Objective objective;
     private final double successValueShare;
     private final long latencyThresholdMs;
     private final double latencyCostSharePerMs;
 
     public ProviderScorer(ProviderCatalog catalog, ProviderHealth health, CircuitBreakerRegistry breakers,
-                          RoutingProperties properties) {
+                          InFlightCalls inFlight, RoutingProperties properties) {
         if (properties.getSuccessValuePercent() <= 0 || properties.getLatencyCostPercentPerSecond() < 0) {
             throw new IllegalStateException("payroute.routing.success-value-percent must be above 0 and"
                     + " latency-cost-percent-per-second at least 0");
@@ -55,6 +59,8 @@ public class ProviderScorer {
         this.catalog = catalog;
         this.health = health;
         this.breakers = breakers;
+        this.inFlight = inFlight;
+        this.stalledAfterMs = properties.getStalledAfter().toMillis();
         this.latencyThresholdMs = properties.getLatencyThreshold().toMillis();
         this.objective = new RoutingDecision.Objective(properties.getSuccessValuePercent(), latencyThresholdMs,
                 properties.getLatencyCostPercentPerSecond());
@@ -83,13 +89,25 @@ public class ProviderScorer {
                 case HALF_OPEN -> 0.5;
                 default -> 1.0;
             };
-            double expectedValue = estimate.successRate() * circuitFactor * (value - fee);
+            boolean stalled = isStalled(name, p95);
+            // a stalled provider, like a half-open breaker, is as likely to leave the charge unanswered as to take it
+            double availability = circuitFactor * (stalled ? 0.5 : 1.0);
+            double expectedValue = estimate.successRate() * availability * (value - fee);
             RoutingDecision.Candidate candidate = new RoutingDecision.Candidate(name,
                     Math.round(expectedValue - latencyPenalty), round(estimate.successRate()), (int) Math.round(estimate.samples()),
-                    estimate.dimension(), fee, Math.round(expectedValue), p95, Math.round(latencyPenalty), state.name());
-            scored.add(new Scored(candidate, estimate, circuitFactor, value - fee, latencyPenalty));
+                    estimate.dimension(), fee, Math.round(expectedValue), p95, Math.round(latencyPenalty), state.name(), stalled);
+            scored.add(new Scored(candidate, estimate, circuitFactor, availability, value - fee, latencyPenalty));
         }
         return scored;
+    }
+
+    /**
+     * Whether a call to the provider has been waiting on this instance for longer than stalled-after and twice the
+     * provider's p95 latency: it has stopped answering, which its breaker learns only as calls time out.
+     */
+    private boolean isStalled(String provider, Long p95) {
+        long oldest = inFlight.oldestMillis(provider);
+        return oldest > stalledAfterMs && (p95 == null || oldest > 2 * p95);
     }
 
     /** Whether the provider's breaker currently refuses calls (then it is skipped without an attempt). */

@@ -32,14 +32,18 @@ public final class RoutingDecision {
             @JsonProperty("success_rate_dimension") String dimension,
             @Schema(description = "The provider's fee for this charge, minor units", example = "1500")
             @JsonProperty("fee") long fee,
-            @Schema(description = "success_rate × circuit factor (1 closed, 0.5 half-open, 0 open) × (value − fee),"
-                    + " minor units", example = "91230")
+            @Schema(description = "success_rate × circuit factor (1 closed, 0.5 half-open, 0 open; halved again while"
+                    + " stalled) × (value − fee), minor units", example = "91230")
             @JsonProperty("expected_value") long expectedValue,
             @Schema(nullable = true, description = "p95 latency of the provider's window; absent without history")
             @JsonProperty("latency_p95_ms") Long latencyP95Ms,
             @Schema(description = "What the p95 latency beyond the threshold costs, minor units", example = "0")
             @JsonProperty("latency_penalty") long latencyPenalty,
-            String circuit) {
+            String circuit,
+            @Schema(description = "A call to the provider had been waiting longer than payroute.routing.stalled-after"
+                    + " and twice its p95 latency when this charge was planned: it has stopped answering, so it"
+                    + " counts as half available")
+            boolean stalled) {
     }
 
     /** The settings the candidates were scored with (payroute.routing.*), recorded with every decision. */

@@ -48,6 +48,11 @@ public class RoutingProperties {
     /** A p95 latency up to the threshold costs nothing; each second beyond it costs this share of the charge's value. */
     private Duration latencyThreshold = Duration.ofSeconds(1);
     private double latencyCostPercentPerSecond = 1;
+    /**
+     * A provider with a call waiting on this instance longer than this (and than twice its p95 latency) is stalled:
+     * scored as half available, so new charges go elsewhere before its calls time out and open its breaker.
+     */
+    private Duration stalledAfter = Duration.ofSeconds(2);
     /** Share of smart-routed charges hedged by a Thompson draw, the leader included: at most this share is explored. */
     private double explorationShare = 0.05;
     private Sharing sharing = new Sharing();
@@ -99,6 +104,8 @@ public class RoutingProperties {
     public void setPriorSuccessRate(double priorSuccessRate) { this.priorSuccessRate = priorSuccessRate; }
     public double getPriorWeight() { return priorWeight; }
     public void setPriorWeight(double priorWeight) { this.priorWeight = priorWeight; }
+    public Duration getStalledAfter() { return stalledAfter; }
+    public void setStalledAfter(Duration stalledAfter) { this.stalledAfter = stalledAfter; }
     public Duration getLatencyThreshold() { return latencyThreshold; }
     public void setLatencyThreshold(Duration latencyThreshold) { this.latencyThreshold = latencyThreshold; }
     public double getLatencyCostPercentPerSecond() { return latencyCostPercentPerSecond; }

@@ -3,6 +3,8 @@ package io.payroute.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.payroute.simulator.LedgerEntry;
@@ -105,6 +107,34 @@ class FailoverApiTest extends ApiTestSupport {
         assertThat(simulators.ledger("paystack")).isEmpty();
         assertThat(jdbc.queryForList("SELECT type FROM charge_events WHERE charge_id = ?", String.class,
                 charge.get("id").asText())).containsExactly("charge.created");
+    }
+
+    /**
+     * A provider that stops answering is routed around as soon as a call of its has waited beyond stalled-after
+     * (400 ms in the test profile), not only once its calls have timed out (1 s) and opened its breaker: the charges
+     * of the meantime go to the next provider and succeed, instead of waiting to be answered pending.
+     */
+    @Test
+    void aProviderThatStopsAnsweringIsRoutedAroundBeforeItsCallsTimeOut() throws Exception {
+        JsonNode before = postCharge(chargeBody(500_000, "NGN", FLUTTERWAVE_THEN_PAYSTACK)).json();
+        assertThat(before.at("/routing/candidates/0/provider").asText()).isEqualTo("flutterwave");
+        assertThat(before.at("/routing/candidates/0/stalled").asBoolean()).isFalse();
+
+        simulators.setMode("flutterwave", Mode.HANG);
+        CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(
+                () -> postCharge(chargeBody(500_000, "NGN", Map.of("flutterwave", "flw-t1nf-success"))));
+        Thread.sleep(750);
+        JsonNode next = postCharge(chargeBody(500_000, "NGN", FLUTTERWAVE_THEN_PAYSTACK)).json();
+
+        assertThat(next.at("/routing/candidates/0/provider").asText()).as(next.get("routing").toString()).isEqualTo("paystack");
+        assertThat(next.at("/routing/candidates/1/provider").asText()).isEqualTo("flutterwave");
+        assertThat(next.at("/routing/candidates/1/stalled").asBoolean()).isTrue();
+        assertThat(next.at("/routing/candidates/1/circuit").asText()).as("its breaker has not seen it yet").isEqualTo("CLOSED");
+        assertThat(next.get("status").asText()).isEqualTo("succeeded");
+        assertThat(next.get("attempts")).hasSize(1);
+        assertThat(next.at("/attempts/0/provider").asText()).isEqualTo("paystack");
+        assertThat(waiting.get(15, TimeUnit.SECONDS).json().get("status").asText())
+                .as("the call that stalled is still never failed over").isEqualTo("pending");
     }
 
     @Test

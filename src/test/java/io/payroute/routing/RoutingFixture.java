@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.payroute.observability.ChargeMetrics;
+import io.payroute.provider.InFlightCalls;
 import io.payroute.provider.ProviderCatalog;
 import io.payroute.provider.ProviderProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -56,7 +57,8 @@ final class RoutingFixture {
         catalog = new ProviderCatalog(providers);
         health = new ProviderHealth(properties, clock);
         rules = new RoutingRules(properties, catalog, metrics);
-        ProviderScorer scorer = new ProviderScorer(catalog, health, breakers, properties);
+        // no provider call is ever in flight here: routing without HTTP
+        ProviderScorer scorer = new ProviderScorer(catalog, health, breakers, new InFlightCalls(catalog, clock), properties);
         router = new ProviderRouter(catalog, scorer, health, rules, metrics, properties, new SplittableRandom(seed));
     }
 
