@@ -20,6 +20,9 @@ public class InFlightCalls {
     /** Exchange property: this exchange's call in flight. */
     static final String CALL = "inFlightCall";
 
+    private record Call(String provider, long id) {
+    }
+
     private final ProviderCatalog catalog;
     private final Clock clock;
     private final AtomicLong ids = new AtomicLong();
@@ -35,33 +38,31 @@ public class InFlightCalls {
     void started(String provider, Exchange exchange) {
         long id = ids.incrementAndGet();
         calls.computeIfAbsent(provider, p -> new ConcurrentHashMap<>()).put(id, now());
-        exchange.setProperty(CALL, new Object[] {provider, id});
+        exchange.setProperty(CALL, new Call(provider, id));
     }
 
     /** The exchange's call has its answer or its failure (a second end of the same call changes nothing). */
     void ended(Exchange exchange) {
-        Object[] call = exchange.getProperty(CALL, Object[].class);
+        Call call = exchange.getProperty(CALL, Call.class);
         if (call != null) {
-            Map<Long, Long> running = calls.get((String) call[0]);
+            Map<Long, Long> running = calls.get(call.provider());
             if (running != null) {
-                running.remove((Long) call[1]);
+                running.remove(call.id());
             }
             exchange.removeProperty(CALL);
         }
     }
 
     /**
-     * How long the provider's oldest call in flight has been running, 0 when none is. A call older than a call can
-     * last (connect and response timeouts, twice) was never ended by an exchange that failed on the way, and is
-     * forgotten.
+     * How long the provider's oldest call in flight has been running, 0 when none is. A call older than an attempt
+     * can keep one open was never ended by an exchange that failed on the way, and is forgotten.
      */
     public long oldestMillis(String provider) {
         Map<Long, Long> running = calls.get(provider);
         if (running == null || running.isEmpty()) {
             return 0;
         }
-        ProviderProperties.Provider config = catalog.provider(provider);
-        long longest = 2 * (config.getConnectTimeout().toMillis() + config.getResponseTimeout().toMillis());
+        long longest = catalog.provider(provider).longestCallWithStatusQuery().toMillis();
         long nowMillis = now();
         long oldest = 0;
         for (Iterator<Long> it = running.values().iterator(); it.hasNext(); ) {

@@ -71,6 +71,11 @@ public class ProviderProperties {
         public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
         public Duration getResponseTimeout() { return responseTimeout; }
         public void setResponseTimeout(Duration responseTimeout) { this.responseTimeout = responseTimeout; }
+        /**
+         * The longest one attempt can keep a call open: the call and the status query after an unanswered one, each
+         * up to its connect and response timeouts.
+         */
+        public Duration longestCallWithStatusQuery() { return connectTimeout.plus(responseTimeout).multipliedBy(2); }
         public CircuitBreaker getCircuitBreaker() { return circuitBreaker; }
         public void setCircuitBreaker(CircuitBreaker circuitBreaker) { this.circuitBreaker = circuitBreaker; }
         public Webhook getWebhook() { return webhook; }

@@ -25,9 +25,7 @@ public class ReconciliationSchedule {
      * longer be running, so only an attempt whose process died is ever picked up this way.
      */
     public Instant inFlightDeadline(String provider, Instant startedAt) {
-        Duration call = catalog.provider(provider).getResponseTimeout()
-                .plus(catalog.provider(provider).getConnectTimeout());
-        return startedAt.plus(call.multipliedBy(2)).plus(properties.getInFlightGrace());
+        return startedAt.plus(catalog.provider(provider).longestCallWithStatusQuery()).plus(properties.getInFlightGrace());
     }
 
     /** After an outcome: null when it is final, else the time of the next status query. */

@@ -52,7 +52,7 @@ public class RoutingWarmStart implements InitializingBean {
     @Override
     public void afterPropertiesSet() {
         try {
-            int learnt = warmUp(health);
+            int learnt = warmUp();
             log.info("routing warm start: {} outcomes of the last {} learnt from the database", learnt,
                     properties.getWindow().getDuration());
         } catch (DataAccessException e) {
@@ -61,8 +61,8 @@ public class RoutingWarmStart implements InitializingBean {
         }
     }
 
-    /** Records the recent attempts' outcomes into {@code into}; returns how many counted for or against a provider. */
-    int warmUp(ProviderHealth into) {
+    /** Records the recent attempts' outcomes; returns how many counted for or against a provider. */
+    int warmUp() {
         Instant since = clock.instant().minus(properties.getWindow().getDuration());
         List<RecentAttempt> recent = new ArrayList<>(charges.recentAttempts(since, MAX_ATTEMPTS));
         recent.sort(Comparator.comparing(RecentAttempt::finishedAt));
@@ -71,7 +71,7 @@ public class RoutingWarmStart implements InitializingBean {
             Boolean success = ProviderHealth.verdict(Outcome.valueOf(attempt.outcome()), attempt.category());
             Dimensions dimensions = dimensions(attempt.routingJson());
             if (success != null && dimensions != null) {
-                into.record(attempt.provider(), dimensions, success, attempt.latencyMs(), attempt.finishedAt().toEpochMilli());
+                health.record(attempt.provider(), dimensions, success, attempt.latencyMs(), attempt.finishedAt().toEpochMilli());
                 learnt++;
             }
         }

@@ -175,7 +175,7 @@ class RoutingApiTest extends ApiTestSupport {
 
         ProviderHealth starting = new ProviderHealth(routingProperties, Clock.systemUTC());
         int learnt = new RoutingWarmStart(chargeRepository, starting, JSON, Clock.systemUTC(), routingProperties)
-                .warmUp(starting);
+                .warmUp();
 
         assertThat(learnt).as("every instance's recent outcomes, customer declines left out").isGreaterThanOrEqualTo(60);
         String[] keys = starting.keys(bank);
