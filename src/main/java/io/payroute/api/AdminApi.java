@@ -83,7 +83,7 @@ public class AdminApi {
                     .put("failure_rate", m.getFailureRate() < 0 ? null : (double) m.getFailureRate())
                     .put("buffered_calls", m.getNumberOfBufferedCalls()).put("failed_calls", m.getNumberOfFailedCalls())
                     .put("not_permitted_calls", m.getNumberOfNotPermittedCalls());
-            ProviderHealth.Estimate estimate = health.estimate(name, new String[] {ProviderHealth.ALL});
+            ProviderHealth.Estimate estimate = health.overall(name);
             p.putObject("routing_window").put("samples", (int) Math.round(estimate.samples()))
                     .put("success_rate", Math.round(estimate.successRate() * 10000) / 10000.0)
                     .put("latency_p95_ms", health.latencyP95(name));

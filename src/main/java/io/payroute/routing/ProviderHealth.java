@@ -185,6 +185,16 @@ public class ProviderHealth {
     }
 
     /**
+     * The provider's success rate over its whole window, whatever the charge: the admin API's overview. The keys
+     * name no level but the whole window; an estimate's keys always have one slot per level.
+     */
+    public Estimate overall(String provider) {
+        String[] keys = new String[levels.length + 1];
+        keys[levels.length] = ALL;
+        return estimate(provider, keys);
+    }
+
+    /**
      * The provider's success rate for a charge with these window keys, by hierarchical shrinkage: starting from
      * the {@code prior} (the others' pooled rate), each level from the provider's whole window to the most specific
      * one is a Beta posterior whose prior is the level before it, worth that level's {@link #shrinkageWeight} in

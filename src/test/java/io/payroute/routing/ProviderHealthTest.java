@@ -71,6 +71,18 @@ class ProviderHealthTest {
     }
 
     @Test
+    void theOverviewIsTheProvidersWholeWindow() {
+        record(zenithVisa, 30, 15);
+        record(gtbankVisa, 10, 10);
+        clock.advance(Duration.ofSeconds(1));
+        ProviderHealth.Estimate overall = health.overall("alpha");
+        assertThat(overall.dimension()).isEqualTo(ProviderHealth.ALL);
+        // 40 outcomes, each older one kept at 0.98 per newer one and e^(-1/300) for the second since
+        assertThat(overall.samples()).isCloseTo((1 - Math.pow(0.98, 40)) / 0.02 * Math.exp(-1 / 300.0), within(0.01));
+        assertThat(overall.successRate()).as("25 of 40 outcomes, against the prior's 90 %").isBetween(0.6, 0.75);
+    }
+
+    @Test
     void withoutHistoryTheRateIsThePrior() {
         ProviderHealth.Estimate estimate = health.estimate("nobody", health.keys(gtbankVisa));
         assertThat(estimate.successRate()).isCloseTo(0.9, within(1e-9));
