@@ -128,7 +128,10 @@ public class ProviderRouter {
         return Optional.empty();
     }
 
-    /** The candidates in the strategy's order (a stable sort: ties keep configuration order). */
+    /**
+     * The candidates in the strategy's order (a stable sort: ties keep configuration order), stalled providers
+     * after the others.
+     */
     private List<Scored> order(RuleSet.Policy policy, List<Scored> scored, String scope) {
         List<Scored> ordered = new ArrayList<>(scored);
         switch (policy.strategy()) {
@@ -142,6 +145,11 @@ public class ProviderRouter {
             case CHEAPEST -> ordered.sort(Comparator.comparingLong(s -> s.candidate().fee()));
             case FASTEST -> ordered.sort(Comparator.comparingLong(s ->
                     s.candidate().latencyP95Ms() == null ? Long.MAX_VALUE : s.candidate().latencyP95Ms()));
+        }
+        if (policy.strategy() != Strategy.SMART) {
+            // a strategy orders the providers that answer; one that has stopped answering goes last (its order among
+            // the stalled kept), as smart's score puts it down, instead of taking charges until its breaker opens
+            ordered.sort(Comparator.comparing((Scored s) -> s.candidate().stalled()));
         }
         return ordered;
     }

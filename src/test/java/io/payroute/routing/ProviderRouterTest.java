@@ -3,6 +3,7 @@ package io.payroute.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,10 @@ import java.util.Map;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.payroute.charge.ChargeRequest;
 import io.payroute.charge.PaymentMethod;
+import io.payroute.provider.StartedCalls;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Strategies, rules and exploration of the router, on the real beans with a seeded random source. */
 class ProviderRouterTest {
@@ -207,6 +211,37 @@ class ProviderRouterTest {
     }
 
     /** Records outcomes at the given success rate, evenly spread (recent ones weigh more), and latency for a visa card in NGN. */
+    /**
+     * Whatever the strategy, a provider that has stopped answering (a call waiting beyond stalled-after) is tried
+     * last, and the others keep the strategy's order; without the stall the same strategy puts it first.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{priority: [alpha, charlie, bravo]} | charlie,bravo",
+            "{strategy: cheapest}                | bravo,charlie",
+            "{strategy: fastest}                 | bravo,charlie",
+            "{strategy: round_robin}             | ",
+            "{split: {alpha: 2, bravo: 1, charlie: 1}} | "})
+    void everyStrategyTriesAStalledProviderLast(String policy, String othersInOrder) {
+        RoutingFixture f = fixture("version: 1\ndefault: " + policy + "\n");
+        healthy(f, "alpha", 0.95, 100);
+        healthy(f, "bravo", 0.95, 200);
+        healthy(f, "charlie", 0.95, 400);
+        List<String> unstalled = firsts(f, "m", Map.of(), 8);
+        assertThat(unstalled).as("alpha leads or takes its turns").contains("alpha");
+
+        StartedCalls.start(f.inFlight, "alpha");
+        f.clock.advance(Duration.ofSeconds(3));
+        for (int i = 0; i < 8; i++) {
+            RoutingDecision d = f.router.decide(charge("m", 100_000, Map.of()));
+            assertThat(providers(d)).as(d.toString()).endsWith("alpha");
+            assertThat(d.candidates().get(2).stalled()).isTrue();
+            if (othersInOrder != null) {
+                assertThat(providers(d).subList(0, 2)).isEqualTo(List.of(othersInOrder.split(",")));
+            }
+        }
+    }
+
     private static void healthy(RoutingFixture f, String provider, double rate, int latencyMs) {
         healthy(f, provider, rate, latencyMs, 200);
     }

@@ -37,6 +37,8 @@ final class RoutingFixture {
     final Path rulesFile;
     final ProviderCatalog catalog;
     final ProviderHealth health;
+    /** No provider call is ever in flight here unless a test starts one: routing without HTTP. */
+    final InFlightCalls inFlight;
     final RoutingRules rules;
     final ProviderRouter router;
 
@@ -57,8 +59,8 @@ final class RoutingFixture {
         catalog = new ProviderCatalog(providers);
         health = new ProviderHealth(properties, clock);
         rules = new RoutingRules(properties, catalog, metrics);
-        // no provider call is ever in flight here: routing without HTTP
-        ProviderScorer scorer = new ProviderScorer(catalog, health, breakers, new InFlightCalls(catalog, clock), properties);
+        inFlight = new InFlightCalls(catalog, clock);
+        ProviderScorer scorer = new ProviderScorer(catalog, health, breakers, inFlight, properties);
         router = new ProviderRouter(catalog, scorer, health, rules, metrics, properties, new SplittableRandom(seed));
     }
 
