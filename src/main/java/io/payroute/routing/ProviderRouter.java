@@ -98,10 +98,12 @@ public class ProviderRouter {
         boolean ruleDecides = rule != null && rule.policy() != null;
         RuleSet.Policy policy = ruleDecides ? rule.policy() : ruleSet.policyFor(request.merchantId());
         String scope = ruleDecides ? "rule:" + rule.name() : "merchant:" + request.merchantId();
-        List<Scored> ordered = order(policy, scorer.score(eligible, request, health.keys(dimensions)), scope);
+        // the objective is the merchant's, whichever rule applies: it is what a success is worth to that merchant
+        RoutingDecision.Objective objective = scorer.objective(ruleSet.policyFor(request.merchantId()).objective());
+        List<Scored> ordered = order(policy, scorer.score(eligible, request, health.keys(dimensions), objective), scope);
         boolean explored = policy.strategy() == Strategy.SMART && explore(ordered);
         return new RoutingDecision(policy.strategy().wire(), rule == null ? null : rule.name(), ruleSet.version(),
-                dimensions, scorer.objective(), explored, ordered.stream().map(Scored::candidate).toList(), excluded);
+                dimensions, objective, explored, ordered.stream().map(Scored::candidate).toList(), excluded);
     }
 
     private Dimensions dimensions(ChargeRequest request, RuleSet ruleSet) {

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * Scores the providers able to take a charge by the merchant's expected net value of sending it there, in minor
  * units of the charge's currency (docs/routing.md#score):
  * score = success rate · circuit factor · (value − fee) − latency penalty, where value is success-value-percent of
- * the amount, the success rate is the provider's posterior mean at the charge's most specific well-sampled
+ * the amount (payroute.routing's, or the merchant's own objective in the rules file), the success rate is the provider's posterior mean at the charge's most specific well-sampled
  * dimension level, the circuit factor is 1 closed, 0.5 half-open, 0 open (and halved again while the provider is
  * stalled: a call of this instance's still waiting beyond stalled-after), and the latency penalty is
  * latency-cost-percent-per-second of the value for each second of p95 latency beyond latency-threshold.
@@ -46,9 +46,6 @@ public class ProviderScorer {
     private final InFlightCalls inFlight;
     private final long stalledAfterMs;
     private final RoutingDecision.Objective objective;
-    private final double successValueShare;
-    private final long latencyThresholdMs;
-    private final double latencyCostSharePerMs;
 
     public ProviderScorer(ProviderCatalog catalog, ProviderHealth health, CircuitBreakerRegistry breakers,
                           InFlightCalls inFlight, RoutingProperties properties) {
@@ -61,20 +58,27 @@ public class ProviderScorer {
         this.breakers = breakers;
         this.inFlight = inFlight;
         this.stalledAfterMs = properties.getStalledAfter().toMillis();
-        this.latencyThresholdMs = properties.getLatencyThreshold().toMillis();
-        this.objective = new RoutingDecision.Objective(properties.getSuccessValuePercent(), latencyThresholdMs,
-                properties.getLatencyCostPercentPerSecond());
-        this.successValueShare = properties.getSuccessValuePercent() / 100;
-        this.latencyCostSharePerMs = properties.getLatencyCostPercentPerSecond() / 100 / 1000;
+        this.objective = new RoutingDecision.Objective(properties.getSuccessValuePercent(),
+                properties.getLatencyThreshold().toMillis(), properties.getLatencyCostPercentPerSecond());
     }
 
-    RoutingDecision.Objective objective() {
-        return objective;
+    /** The objective a merchant's charges are scored by: its own parts (rules file), the configured ones for the rest. */
+    RoutingDecision.Objective objective(RuleSet.ObjectiveOverride merchant) {
+        if (merchant == null) {
+            return objective;
+        }
+        return new RoutingDecision.Objective(
+                merchant.successValuePercent() != null ? merchant.successValuePercent() : objective.successValuePercent(),
+                merchant.latencyThresholdMs() != null ? merchant.latencyThresholdMs() : objective.latencyThresholdMs(),
+                merchant.latencyCostPercentPerSecond() != null ? merchant.latencyCostPercentPerSecond()
+                        : objective.latencyCostPercentPerSecond());
     }
 
-    /** The eligible providers' scores, in the order given; {@code keys} are the charge's window keys. */
-    List<Scored> score(List<String> eligible, ChargeRequest request, String[] keys) {
-        double value = request.amount() * successValueShare;
+    /** The eligible providers' scores by {@code objective}, in the order given; {@code keys} are the charge's window keys. */
+    List<Scored> score(List<String> eligible, ChargeRequest request, String[] keys, RoutingDecision.Objective objective) {
+        double value = request.amount() * objective.successValuePercent() / 100;
+        long latencyThresholdMs = objective.latencyThresholdMs();
+        double latencyCostSharePerMs = objective.latencyCostPercentPerSecond() / 100 / 1000;
         List<Scored> scored = new ArrayList<>(eligible.size());
         ProviderHealth.Prior prior = health.pooledPrior();
         for (String name : eligible) {

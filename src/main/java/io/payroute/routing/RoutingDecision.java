@@ -46,7 +46,10 @@ public final class RoutingDecision {
             boolean stalled) {
     }
 
-    /** The settings the candidates were scored with (payroute.routing.*), recorded with every decision. */
+    /**
+     * The settings the candidates were scored with (payroute.routing.*, or the merchant's own objective in the rules
+     * file), recorded with every decision.
+     */
     public record Objective(
             @Schema(description = "What a success is worth, percent of the amount", example = "100")
             @JsonProperty("success_value_percent") double successValuePercent,

@@ -18,8 +18,22 @@ record RuleSet(String version, BinRanges<String> banks, Policy defaultPolicy, Ma
     static final RuleSet BUILT_IN = new RuleSet("built-in", new BinRanges<>(), new Policy(Strategy.SMART, List.of(), Map.of()),
             Map.of(), List.of());
 
-    /** A strategy and what it needs: the list of {@code priority}, the weights of {@code weighted}. */
-    public record Policy(Strategy strategy, List<String> priority, Map<String, Integer> split) {
+    /**
+     * A strategy and what it needs: the list of {@code priority}, the weights of {@code weighted}; for a merchant,
+     * also its own {@code objective} (null: payroute.routing's).
+     */
+    public record Policy(Strategy strategy, List<String> priority, Map<String, Integer> split, ObjectiveOverride objective) {
+
+        Policy(Strategy strategy, List<String> priority, Map<String, Integer> split) {
+            this(strategy, priority, split, null);
+        }
+    }
+
+    /**
+     * What a merchant's charges are scored by where it differs from payroute.routing (docs/routing.md#score): a
+     * merchant's margin decides what a success is worth against a fee. Null parts are the configured ones.
+     */
+    public record ObjectiveOverride(Double successValuePercent, Long latencyThresholdMs, Double latencyCostPercentPerSecond) {
     }
 
     /** A rule: conditions, then providers allowed or denied and optionally a policy of its own. */

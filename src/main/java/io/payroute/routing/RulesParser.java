@@ -104,12 +104,40 @@ final class RulesParser {
     }
 
     private RuleSet.Policy merchantPolicy(Node node) {
-        Map<String, Node> fields = mapping(node, Set.of("strategy", "priority", "split"));
+        Map<String, Node> fields = mapping(node, Set.of("strategy", "priority", "split", "objective"));
+        RuleSet.ObjectiveOverride objective = fields.containsKey("objective") ? objective(fields.get("objective")) : null;
         RuleSet.Policy policy = policy(fields);
-        if (policy == null) {
-            throw error(node, "a merchant needs a strategy (" + strategies() + ")");
+        if (policy == null && objective == null) {
+            throw error(node, "a merchant needs a strategy (" + strategies() + ") or an objective");
         }
-        return policy;
+        // an objective alone is for smart, the strategy that ranks by it
+        return policy == null ? new RuleSet.Policy(Strategy.SMART, List.of(), Map.of(), objective)
+                : new RuleSet.Policy(policy.strategy(), policy.priority(), policy.split(), objective);
+    }
+
+    /** A merchant's own objective: any of its three parts, each within what makes sense. */
+    private RuleSet.ObjectiveOverride objective(Node node) {
+        Map<String, Node> parts = mapping(node, Set.of("success_value_percent", "latency_threshold_ms",
+                "latency_cost_percent_per_second"));
+        if (parts.isEmpty()) {
+            throw error(node, "an objective gives success_value_percent, latency_threshold_ms or latency_cost_percent_per_second");
+        }
+        Node value = parts.get("success_value_percent");
+        Node threshold = parts.get("latency_threshold_ms");
+        Node cost = parts.get("latency_cost_percent_per_second");
+        Double successValuePercent = value == null ? null : decimal(value);
+        if (successValuePercent != null && (successValuePercent <= 0 || successValuePercent > 1000)) {
+            throw error(value, "success_value_percent must be above 0 and at most 1000 (percent of the amount)");
+        }
+        Long thresholdMs = threshold == null ? null : number(threshold);
+        if (thresholdMs != null && (thresholdMs < 0 || thresholdMs > 60_000)) {
+            throw error(threshold, "latency_threshold_ms must be from 0 to 60000");
+        }
+        Double costPercent = cost == null ? null : decimal(cost);
+        if (costPercent != null && (costPercent < 0 || costPercent > 100)) {
+            throw error(cost, "latency_cost_percent_per_second must be from 0 to 100");
+        }
+        return new RuleSet.ObjectiveOverride(successValuePercent, thresholdMs, costPercent);
     }
 
     private RuleSet.Rule rule(Node node, Set<String> bankNames) {
@@ -309,6 +337,19 @@ final class RulesParser {
         } catch (NumberFormatException e) {
             throw error(node, "expected a whole number, not " + value);
         }
+    }
+
+    private double decimal(Node node) {
+        String value = scalar(node);
+        try {
+            double d = Double.parseDouble(value.replace("_", ""));
+            if (Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw error(node, "expected a number, not " + value);
     }
 
     private static int line(Node node) {

@@ -212,6 +212,34 @@ class ProviderRouterTest {
 
     /** Records outcomes at the given success rate, evenly spread (recent ones weigh more), and latency for a visa card in NGN. */
     /**
+     * A merchant whose successes are worth less to it (a thin margin) weighs fees more: the same charge that smart
+     * sends to a dearer, more successful provider for everyone else goes to the cheaper one for that merchant, and
+     * the decision records the objective it was scored by.
+     */
+    @Test
+    void aMerchantsOwnObjectiveDecidesItsTradeBetweenSuccessAndFee() {
+        RoutingFixture f = fixture("""
+                version: 1
+                merchants:
+                  thin_margin: {objective: {success_value_percent: 40}}
+                """);
+        healthy(f, "alpha", 0.95, 300);
+        healthy(f, "charlie", 0.98, 300);
+        f.health.record("bravo", f.router.decide(charge("m", 100_000, Map.of())).dimensions(), false, 300);
+
+        RoutingDecision everyone = f.router.decide(charge("shop", 100_000, Map.of()));
+        RoutingDecision thin = f.router.decide(charge("thin_margin", 100_000, Map.of()));
+
+        // 98 % at 2.9 % is worth more than 95 % at 1.4 % when a success is worth the amount, not at 40 % of it
+        assertThat(everyone.candidates().get(0).provider()).isEqualTo("charlie");
+        assertThat(everyone.objective()).isEqualTo(new RoutingDecision.Objective(100, 1_000, 1));
+        assertThat(thin.candidates().get(0).provider()).isEqualTo("alpha");
+        assertThat(thin.objective()).isEqualTo(new RoutingDecision.Objective(40, 1_000, 1));
+        RoutingDecision.Candidate alpha = thin.candidates().get(0);
+        assertThat(alpha.expectedValue()).isCloseTo(Math.round(alpha.successRate() * (40_000 - alpha.fee())), within(10L));
+    }
+
+    /**
      * Whatever the strategy, a provider that has stopped answering (a call waiting beyond stalled-after) is tried
      * last, and the others keep the strategy's order; without the stall the same strategy puts it first.
      */

@@ -72,6 +72,27 @@ class RulesParserTest {
     }
 
     @Test
+    void aMerchantCanHaveItsOwnObjective() {
+        RuleSet rules = parser.parse("""
+                version: 1
+                default: {strategy: smart, objective: {latency_cost_percent_per_second: 0}}
+                merchants:
+                  thin_margin: {objective: {success_value_percent: 12.5}}
+                  grocer:
+                    strategy: cheapest
+                    objective: {success_value_percent: 40, latency_threshold_ms: 2000, latency_cost_percent_per_second: 0.5}
+                  plain: {strategy: smart}
+                """);
+
+        assertThat(rules.policyFor("thin_margin")).as("an objective alone is for smart")
+                .isEqualTo(new RuleSet.Policy(Strategy.SMART, List.of(), Map.of(), new RuleSet.ObjectiveOverride(12.5, null, null)));
+        assertThat(rules.policyFor("grocer").strategy()).isEqualTo(Strategy.CHEAPEST);
+        assertThat(rules.policyFor("grocer").objective()).isEqualTo(new RuleSet.ObjectiveOverride(40.0, 2000L, 0.5));
+        assertThat(rules.policyFor("anyone else").objective()).isEqualTo(new RuleSet.ObjectiveOverride(null, null, 0.0));
+        assertThat(rules.policyFor("plain").objective()).as("a listed merchant does not take the default's").isNull();
+    }
+
+    @Test
     void theFirstRuleWhoseConditionsAllHoldApplies() {
         RuleSet rules = parser.parse(FULL);
         ChargeRequest bigUsd = card("shop_a", 2_000_000, "USD", "4111111111111111", "US", Map.of("channel", "app"));
@@ -119,6 +140,17 @@ class RulesParserTest {
         assertError("version: 1\nbanks:\n  a: [\"5399\"]\n  b: [\"539983\"]\n",
                 "rules.yaml line 4: BIN 539983 of b overlaps 5399 listed before");
         assertError("version: 1\nbanks:\n  a: [\"53x9\"]\n", "rules.yaml line 3: '53x9' is not a BIN prefix");
+        assertError("version: 1\nmerchants:\n  m:\n    objective: {success_value_percent: 0}\n",
+                "rules.yaml line 4: success_value_percent must be above 0 and at most 1000");
+        assertError("version: 1\nmerchants:\n  m:\n    objective:\n      latency_cost_percent_per_second: lots\n",
+                "rules.yaml line 5: expected a number, not lots");
+        assertError("version: 1\nmerchants:\n  m:\n    objective: {latency_threshold_ms: -1}\n",
+                "rules.yaml line 4: latency_threshold_ms must be from 0 to 60000");
+        assertError("version: 1\nmerchants:\n  m:\n    objective: {success_value: 50}\n",
+                "rules.yaml line 4: unknown key success_value (known: latency_cost_percent_per_second, latency_threshold_ms, success_value_percent)");
+        assertError("version: 1\nmerchants:\n  m: {}\n", "rules.yaml line 3: a merchant needs a strategy");
+        assertError("version: 1\nrules:\n  - name: a\n    deny: [stripe]\n    objective: {success_value_percent: 50}\n",
+                "rules.yaml line 5: unknown key objective");
         assertError("rules: []\n", "rules.yaml line 1: version is missing");
         assertError("version: 1\nversion: 2\n", "rules.yaml line 2: version is given twice");
     }
