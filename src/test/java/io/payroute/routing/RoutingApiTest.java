@@ -116,6 +116,28 @@ class RoutingApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aMerchantsOwnObjectiveScoresItsCharges() throws Exception {
+        writeRules("""
+                version: api-objective
+                merchants:
+                  merchant_default: {objective: {success_value_percent: 40, latency_cost_percent_per_second: 0}}
+                """);
+        awaitVersion("api-objective");
+
+        JsonNode charge = postCharge(cardBody("4242424242424242", 5_000_000, Map.of())).json();
+
+        assertThat(charge.at("/routing/strategy").asText()).isEqualTo("smart");
+        assertThat(charge.at("/routing/objective/success_value_percent").asDouble()).isEqualTo(40);
+        assertThat(charge.at("/routing/objective/latency_cost_percent_per_second").asDouble()).isZero();
+        assertThat(charge.at("/routing/objective/latency_threshold_ms").asLong()).as("the configured one").isEqualTo(1_000);
+        for (JsonNode candidate : charge.at("/routing/candidates")) {
+            // what a success is worth here is 40 % of the amount; within the success rate's four decimals
+            assertThat(candidate.get("expected_value").asLong()).isCloseTo(
+                    Math.round(candidate.get("success_rate").asDouble() * (2_000_000 - candidate.get("fee").asLong())), within(250L));
+        }
+    }
+
+    @Test
     void outcomesArePublishedForOtherInstancesAndTheirsAreLearnt() throws Exception {
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
