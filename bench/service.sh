@@ -13,7 +13,7 @@ JAVA=${JAVA:-java}
 
 "$JAVA" ${BENCH_JAVA_OPTS:--Xms1g -Xmx2g -XX:+UseParallelGC} -jar target/payroute.jar ${BENCH_ARGS:-} \
   --server.port="$PORT" \
-  --spring.datasource.url="jdbc:h2:file:$WORK/payroute;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=128" \
+  --spring.datasource.url="jdbc:h2:file:$WORK/payroute;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=128;WRITE_DELAY=0" \
   --spring.artemis.embedded.data-directory="$WORK/artemis" \
   --payroute.secrets.key-file="$WORK/master.key" --payroute.admin.api-key-file="$WORK/admin-api-key" \
   --payroute.bootstrap.api-key="$BENCH_KEY" \
