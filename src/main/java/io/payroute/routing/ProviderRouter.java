@@ -96,10 +96,11 @@ public class ProviderRouter {
             }
         }
         boolean ruleDecides = rule != null && rule.policy() != null;
-        RuleSet.Policy policy = ruleDecides ? rule.policy() : ruleSet.policyFor(request.merchantId());
+        RuleSet.Policy merchantPolicy = ruleSet.policyFor(request.merchantId());
+        RuleSet.Policy policy = ruleDecides ? rule.policy() : merchantPolicy;
         String scope = ruleDecides ? "rule:" + rule.name() : "merchant:" + request.merchantId();
         // the objective is the merchant's, whichever rule applies: it is what a success is worth to that merchant
-        RoutingDecision.Objective objective = scorer.objective(ruleSet.policyFor(request.merchantId()).objective());
+        RoutingDecision.Objective objective = scorer.objective(merchantPolicy.objective());
         List<Scored> ordered = order(policy, scorer.score(eligible, request, health.keys(dimensions), objective), scope);
         boolean explored = policy.strategy() == Strategy.SMART && explore(ordered);
         return new RoutingDecision(policy.strategy().wire(), rule == null ? null : rule.name(), ruleSet.version(),

@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
  * Scores the providers able to take a charge by the merchant's expected net value of sending it there, in minor
  * units of the charge's currency (docs/routing.md#score):
  * score = success rate · circuit factor · (value − fee) − latency penalty, where value is success-value-percent of
- * the amount (payroute.routing's, or the merchant's own objective in the rules file), the success rate is the provider's posterior mean at the charge's most specific well-sampled
- * dimension level, the circuit factor is 1 closed, 0.5 half-open, 0 open (and halved again while the provider is
+ * the amount (payroute.routing's, or the merchant's own objective in the rules file), the success rate is the
+ * provider's posterior mean at the charge's most specific well-sampled dimension level, the circuit factor is 1 closed, 0.5 half-open, 0 open (and halved again while the provider is
  * stalled: a call of this instance's still waiting beyond stalled-after), and the latency penalty is
  * latency-cost-percent-per-second of the value for each second of p95 latency beyond latency-threshold.
  * A success rate and a fee thus weigh what they are worth in money: three points of success rate on a charge
