@@ -58,9 +58,9 @@ CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/payroute-cluster-drill.XXXXXX")
 DB_PORT=$PROXY_PORT
 # A synchronous charge cut between the provider's answer and its settle (instance killed, database gone) has no message
 # to resume it: the abandoned-charge sweep settles it once its round lease and abandoned-after have run out (1 min and
-# 10 min in production). An asynchronous one must be resumed by its own message, which the broker redelivers after
-# 1, 2, 4, ... s (bench/cluster/broker.xml): the first delivery after the 30 s lease (at 31 s) comes well before the
-# sweep (at 75 s), so the sweep only finishes what nothing else can.
+# 10 min in production). An asynchronous one must be resumed by its own message, which the instance that gets it
+# puts off until the 30 s lease has run out (a fresh work message due at 31 s): well before the sweep (at 75 s), so
+# the sweep only finishes what nothing else can.
 export DRILL_ROUND_LEASE=30s
 # merchant webhooks retried after 5 s and then every 10 s (1 min ... 24 h in production), 65 s in all: the endpoint
 # the webhook-endpoint-down phase keeps down is back well before its deliveries run out; its receivers are on loopback

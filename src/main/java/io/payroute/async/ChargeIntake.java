@@ -108,7 +108,8 @@ public class ChargeIntake {
     /**
      * A message whose idempotency key is taken: the same request again (re-published, or redelivered after a
      * crash). It gets the charge's current state; if the instance that was working on it died mid-round, this
-     * message takes the round over (property {@link ChargeWork#ROUND_TAKEN}).
+     * message takes the round over (property {@link ChargeWork#ROUND_TAKEN}), or, while the dead instance's lease
+     * lasts, hands it to a work message due when the lease runs out.
      */
     public void duplicate(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext received, Exchange exchange) {
         exchange.setProperty(ChargeWork.ROUND_TAKEN, false);
@@ -116,16 +117,17 @@ public class ChargeIntake {
                 () -> new RetryLaterException("the request with this idempotency key has not created its charge yet"));
         ChargeRepository.StoredCharge charge = repository.findCharge(received.request().merchantId(), chargeId)
                 .orElseThrow(() -> new IllegalStateException("idempotency key bound to a missing charge " + chargeId));
-        // a round another consumer holds (alive, or dead and its lease not run out yet) throws RetryLaterException
-        if (!charge.status().isFinal() && charge.nextRoundAt() == null
-                && work.takeRound(exchange, chargeId, charge.rounds(), received.request(), received.body(), received.replyTo())) {
+        ChargeWork.Round round = charge.status().isFinal() || charge.nextRoundAt() != null ? ChargeWork.Round.NOTHING_TO_DO
+                : work.takeRound(exchange, chargeId, charge.rounds(), received.request(), received.body(), received.replyTo());
+        if (round == ChargeWork.Round.TAKEN) {
             return;
         }
-        // final, waiting for its next round, or left to reconciliation: answered with its current state
+        // final, waiting for its next round (or for a round another consumer holds), or left to reconciliation:
+        // answered with its current state; the producer's reply comes from the round, if one is to come
         exchange.setProperty(ANSWER_FROM_STORE, true);
         ChargeContext current = ChargeContext.resumed(received.request(), charge, List.of(), charge.rounds());
         current.processAsync(received.body(), received.replyTo());
-        current.nextRoundScheduled(charge.nextRoundAt() != null);
+        current.nextRoundScheduled(charge.nextRoundAt() != null || round == ChargeWork.Round.DEFERRED);
         exchange.setProperty(ChargeContext.PROPERTY, current);
     }
 

@@ -1,8 +1,11 @@
 package io.payroute.async;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 import io.payroute.api.ChargeRequestParser;
 import io.payroute.api.LogContext;
@@ -22,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Takes up a round of an asynchronous charge (bean {@code chargeWork}, routes/queues.yaml): from a work message
@@ -37,21 +41,26 @@ public class ChargeWork {
     /** Exchange property: whether this exchange took a round to run (false: nothing to do, the message is done). */
     public static final String ROUND_TAKEN = "roundTaken";
     private static final Logger log = LoggerFactory.getLogger(ChargeWork.class);
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(1);
 
     private final ChargeRepository repository;
     private final ChargeService charges;
     private final ChargeRequestParser parser;
     private final Sealer sealer;
     private final RetryPolicy retries;
+    private final WorkMessages workMessages;
+    private final TransactionTemplate tx;
     private final Clock clock;
 
     public ChargeWork(ChargeRepository repository, ChargeService charges, ChargeRequestParser parser, Sealer sealer,
-                      RetryPolicy retries, Clock clock) {
+                      RetryPolicy retries, WorkMessages workMessages, TransactionTemplate tx, Clock clock) {
         this.repository = repository;
         this.charges = charges;
         this.parser = parser;
         this.sealer = sealer;
         this.retries = retries;
+        this.workMessages = workMessages;
+        this.tx = tx;
         this.clock = clock;
     }
 
@@ -68,7 +77,7 @@ public class ChargeWork {
         ChargeContext.ReplyTo replyTo = replyAddress == null ? null
                 : new ChargeContext.ReplyTo(replyAddress, message.getStringProperty(WorkMessages.CORRELATION_ID));
         exchange.getMessage().setBody(null);
-        if (!takeRound(exchange, chargeId, round, request, body, replyTo) && replyTo != null) {
+        if (takeRound(exchange, chargeId, round, request, body, replyTo) == Round.NOTHING_TO_DO && replyTo != null) {
             // a replayed or repeated work message of a charge that has ended: its producer gets the outcome again
             repository.findCharge(chargeId).filter(c -> c.status().isFinal()).ifPresent(c -> {
                 ChargeContext ended = ChargeContext.resumed(request, c, List.of(), c.rounds());
@@ -79,25 +88,40 @@ public class ChargeWork {
         }
     }
 
+    /** What became of a message's round. */
+    public enum Round {
+        /** This exchange runs the round: its context is on the exchange. */
+        TAKEN,
+        /** Another consumer holds the round; a fresh message for it comes when that consumer's lease runs out. */
+        DEFERRED,
+        /** Nothing to route: the round is done, taken, or left to an earlier attempt's answer. */
+        NOTHING_TO_DO
+    }
+
     /**
      * Claims round {@code round} of the charge and, when there is routing left to do, puts its context on the
      * exchange; sets {@link #ROUND_TAKEN} either way.
-     *
-     * @throws RetryLaterException while another consumer holds the round under a live lease: it may be working on
-     *         it, or it may have died with it, and then this message is all that is left to resume the charge once
-     *         the lease runs out. So it goes back to the broker and comes again later (payroute.broker.redelivery,
-     *         whose delays must add up to more than payroute.retries.round-lease).
+     * <p>
+     * While another consumer holds the round under a live lease, it may be working on it, or it may have died with
+     * it, and then this message is all that is left to resume the charge once the lease runs out. The round is then
+     * handed to a fresh work message the broker holds until just after the lease ({@link #defer}), and this message
+     * is done with. Rolling it back for a redelivery instead is not safe: a dead instance's consumers hand the
+     * messages they held to each other as the broker closes them one by one, each hand-over counting as a delivery,
+     * so such a message can arrive here with its {@code max-delivery-attempts} used up, and one rollback would
+     * dead-letter a charge that was never tried.
      */
-    public boolean takeRound(Exchange exchange, String chargeId, int round, ChargeRequest request, byte[] body,
-                             ChargeContext.ReplyTo replyTo) {
+    public Round takeRound(Exchange exchange, String chargeId, int round, ChargeRequest request, byte[] body,
+                           ChargeContext.ReplyTo replyTo) {
         Instant now = clock.instant();
         exchange.setProperty(ROUND_TAKEN, false);
         if (!repository.claimRound(chargeId, round, now, now.plus(retries.getRoundLease()))) {
-            if (repository.isRoundClaimed(chargeId, round, now)) {
-                throw new RetryLaterException("round " + round + " of charge " + chargeId + " is being processed by another consumer");
+            Optional<Instant> heldUntil = repository.roundClaimedUntil(chargeId, round, now);
+            if (heldUntil.isPresent()) {
+                defer(chargeId, round, request, body, replyTo, heldUntil.get(), now);
+                return Round.DEFERRED;
             }
             log.info("round {} of charge {} is done or taken elsewhere: nothing to do", round, chargeId);
-            return false;
+            return Round.NOTHING_TO_DO;
         }
         // attempts first, then the charge: reconciliation writes an attempt's answer and the charge's status in one
         // transaction, so an attempt seen as never charged comes with its charge's end, if it ended it
@@ -107,7 +131,7 @@ public class ChargeWork {
             repository.releaseRound(chargeId, round);
             log.info("charge {} moved on ({}) while round {} was being taken: nothing to do", chargeId,
                     stored.status().wire(), round);
-            return false;
+            return Round.NOTHING_TO_DO;
         }
         Attempt last = earlier.isEmpty() ? null : earlier.get(earlier.size() - 1);
         if (last != null && (last.result() == null || last.result().outcome() != Outcome.NOT_CHARGED)) {
@@ -118,12 +142,27 @@ public class ChargeWork {
             repository.releaseRound(chargeId, round);
             log.info("charge {}: attempt {} reached {} before; left to its answer or reconciliation", chargeId,
                     last.seq(), last.provider());
-            return false;
+            return Round.NOTHING_TO_DO;
         }
         ChargeContext charge = ChargeContext.resumed(request, stored, earlier, round);
         charge.processAsync(body, replyTo);
         exchange.setProperty(ChargeContext.PROPERTY, charge);
         exchange.setProperty(ROUND_TAKEN, true);
-        return true;
+        return Round.TAKEN;
+    }
+
+    /**
+     * Hands round {@code round} to a new work message due just after {@code heldUntil}, or a second from now if
+     * that is sooner: instances' clocks differ, and a deferral that comes back early defers again, never in a
+     * tight loop. A second message for the round (this one's transaction failing after the outbox's commit) finds
+     * it claimed and does nothing.
+     */
+    private void defer(String chargeId, int round, ChargeRequest request, byte[] body, ChargeContext.ReplyTo replyTo,
+                       Instant heldUntil, Instant now) {
+        ChargeContext charge = ChargeContext.resumed(request, repository.findCharge(chargeId).orElseThrow(), List.of(), round);
+        charge.processAsync(body, replyTo);
+        Instant due = Collections.max(List.of(heldUntil.plus(LEASE_MARGIN), now.plus(LEASE_MARGIN)));
+        tx.executeWithoutResult(status -> workMessages.send(charge, round, due, LogContext.requestId()));
+        log.info("round {} of charge {} is held by another consumer until {}: deferred to {}", round, chargeId, heldUntil, due);
     }
 }

@@ -117,11 +117,12 @@ public class ChargeRepository {
                 ts(until), chargeId, ts(expiredBefore)) == 1;
     }
 
-    /** Whether round {@code round} of the charge is in progress under a live lease (its holder alive or not). */
-    public boolean isRoundClaimed(String chargeId, int round, Instant now) {
-        return jdbc.queryForObject("""
-                SELECT COUNT(*) FROM charges WHERE id = ? AND status = 'pending' AND rounds = ? AND next_round_at IS NULL
-                  AND round_claimed_until >= ?""", Integer.class, chargeId, round, ts(now)) > 0;
+    /** Until when round {@code round} of the charge is held under a live lease (its holder alive or not); empty if it is not. */
+    public Optional<Instant> roundClaimedUntil(String chargeId, int round, Instant now) {
+        return jdbc.query("""
+                SELECT round_claimed_until FROM charges WHERE id = ? AND status = 'pending' AND rounds = ?
+                  AND next_round_at IS NULL AND round_claimed_until >= ?""",
+                (rs, i) -> rs.getTimestamp(1).toInstant(), chargeId, round, ts(now)).stream().findFirst();
     }
 
     /** Lets go of a round that had nothing to route (an earlier attempt decides the charge). */

@@ -1,15 +1,14 @@
 package io.payroute.async;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.payroute.analytics.Rollup;
 import io.payroute.api.ChargeRequestParser;
 import io.payroute.charge.Attempt;
@@ -26,12 +25,15 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A worker killed between taking a round of an asynchronous charge and writing its first attempt leaves the
  * charge pending, its round leased, nothing at any provider; the work message it was processing comes back from
  * the broker when the service restarts, usually before the lease has run out. Found by bench/drills/crash-drill.sh:
- * that message was acknowledged as "taken elsewhere", and nothing resumed the charge.
+ * that message was acknowledged as "taken elsewhere", and nothing resumed the charge. Then found by
+ * bench/drills/cluster-drills.sh: rolled back for a redelivery instead, such a message was dead-lettered when the
+ * dead instance's closing consumers had used up its deliveries, and its charge failed untried.
  */
 class CrashedRoundApiTest extends ApiTestSupport {
 
@@ -55,26 +57,43 @@ class CrashedRoundApiTest extends ApiTestSupport {
     private RetryPolicy retries;
     @Autowired
     private Rollup rollup;
+    @Autowired
+    private WorkMessages workMessages;
+    @Autowired
+    private TransactionTemplate tx;
 
     @Test
-    void aMessageForARoundADeadConsumerStillHoldsGoesBackToTheBrokerUntilTheLeaseRunsOut() {
+    void aMessageForARoundADeadConsumerStillHoldsHandsItToAFreshMessageDueWhenTheLeaseRunsOut() {
         byte[] body = chargeBody(45_000, "NGN", Map.of("paystack", "AUTH_success")).getBytes(StandardCharsets.UTF_8);
         ChargeRequest request = parser.parse("application/json", body, MERCHANT);
-        String id = crashedCharge(request, Instant.now().plusSeconds(30));
+        Instant leaseUntil = Instant.now().plusSeconds(2);
+        String id = crashedCharge(request, leaseUntil);
 
-        // acknowledging the message now would leave the charge pending: nothing else resumes it
-        assertThatThrownBy(() -> work.takeRound(new DefaultExchange(camel), id, 1, request, body, null))
-                .isInstanceOf(RetryLaterException.class);
+        // acknowledging the message with nothing after it would leave the charge pending: nothing else resumes it;
+        // rolling it back could dead-letter it (its deliveries used up as the dead instance's consumers closed)
+        assertThat(work.takeRound(new DefaultExchange(camel), id, 1, request, body, null)).isEqualTo(ChargeWork.Round.DEFERRED);
+        assertThat(repository.findAttempts(id)).as("nothing tried while the lease lasts").isEmpty();
 
-        jdbc.update("UPDATE charges SET round_claimed_until = ? WHERE id = ?", Timestamp.from(Instant.now().minusSeconds(1)), id);
-        assertThat(work.takeRound(new DefaultExchange(camel), id, 1, request, body, null))
-                .as("the lease ran out: the next delivery takes the round over").isTrue();
+        // the broker holds the deferred work message until the lease has run out; the service's consumer then runs it
+        JsonNode charge = awaitCharge(id, 15_000, c -> "succeeded".equals(c.path("status").asText()));
+        assertThat(charge.path("attempts")).hasSize(1);
+        assertThat(Instant.parse(charge.path("attempts").get(0).path("started_at").asText()))
+                .as("the round is taken over only once the dead consumer's lease is over").isAfter(leaseUntil);
+        assertThat(ledgerEntriesFor(id)).as("charged once").hasSize(1);
 
-        // now a live consumer holds it; a message for a round that is over is done with
-        assertThatThrownBy(() -> work.takeRound(new DefaultExchange(camel), id, 1, request, body, null))
-                .isInstanceOf(RetryLaterException.class);
-        jdbc.update("UPDATE charges SET status = 'failed', round_claimed_until = NULL WHERE id = ?", id);
-        assertThat(work.takeRound(new DefaultExchange(camel), id, 1, request, body, null)).isFalse();
+        // a message for a round that is over is done with
+        assertThat(work.takeRound(new DefaultExchange(camel), id, 1, request, body, null)).isEqualTo(ChargeWork.Round.NOTHING_TO_DO);
+    }
+
+    @Test
+    void aMessageForARoundWhoseLeaseRanOutTakesItOver() {
+        byte[] body = chargeBody(45_000, "NGN", Map.of("paystack", "AUTH_success")).getBytes(StandardCharsets.UTF_8);
+        ChargeRequest request = parser.parse("application/json", body, MERCHANT);
+        String id = crashedCharge(request, Instant.now().minusSeconds(1));
+
+        assertThat(work.takeRound(new DefaultExchange(camel), id, 1, request, body, null)).isEqualTo(ChargeWork.Round.TAKEN);
+        // now a live consumer holds it: another message for it defers
+        assertThat(work.takeRound(new DefaultExchange(camel), id, 1, request, body, null)).isEqualTo(ChargeWork.Round.DEFERRED);
     }
 
     /**
@@ -106,10 +125,10 @@ class CrashedRoundApiTest extends ApiTestSupport {
                 return claimed;
             }
         };
-        ChargeWork consumer = new ChargeWork(racing, charges, parser, sealer, retries, Clock.systemUTC());
+        ChargeWork consumer = new ChargeWork(racing, charges, parser, sealer, retries, workMessages, tx, Clock.systemUTC());
 
         assertThat(consumer.takeRound(new DefaultExchange(camel), id, 1, request, body, null))
-                .as("no round for a charge reconciliation failed").isFalse();
+                .as("no round for a charge reconciliation failed").isEqualTo(ChargeWork.Round.NOTHING_TO_DO);
         assertThat(repository.findCharge(id).orElseThrow().status()).isEqualTo(ChargeStatus.FAILED);
         assertThat(repository.findAttempts(id)).as("nothing sent anywhere").hasSize(1)
                 .first().satisfies(a -> assertThat(a.code()).isEqualTo("not_found_at_provider"));

@@ -22,9 +22,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.payroute.support.ApiTestSupport;
+import io.payroute.webhook.outbound.WebhookDeliveries;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Merchant webhooks end to end, with real HTTP receivers on 127.0.0.1 (the test profile allows loopback
@@ -86,6 +90,10 @@ class MerchantWebhookApiTest extends ApiTestSupport {
     }
 
     private final List<Receiver> receivers = new ArrayList<>();
+    @Autowired
+    private WebhookDeliveries deliveries;
+    @Autowired
+    private CamelContext camel;
 
     @BeforeEach
     void noEndpointsLeftOver() {
@@ -262,6 +270,34 @@ class MerchantWebhookApiTest extends ApiTestSupport {
         long last = healthy.acceptedOfType("charge.succeeded").stream().mapToLong(r -> r.at().toEpochMilli()).max().orElseThrow();
         assertThat(last - started).as("ms until the last healthy delivery").isLessThan(4_000);
         assertThat(hanging.received).isNotEmpty();
+    }
+
+    /**
+     * A delivery message for an attempt another instance holds (it claimed the attempt, then died) is put off until
+     * that lease has run out, then makes the attempt. Before, it was rolled back for the broker to redeliver, which
+     * dead-letters a message a dead instance's closing consumers had already delivered to each other many times.
+     */
+    @Test
+    void anAttemptADeadInstanceHoldsIsMadeOnceItsLeaseHasRunOut() throws IOException {
+        Receiver receiver = receiver();
+        register(receiver.url(), "charge.succeeded");
+        String eventId = eventOf(succeededCharge(), "charge.succeeded").get("id").asText();
+        await("the first delivery", 10_000, () -> receiver.acceptedOfType("charge.succeeded").size() == 1);
+        String deliveryId = get("/v1/events/" + eventId).json().at("/deliveries/0/id").asText();
+
+        // an instance took attempt 2 (a redelivery asked for) and died with it, its claim good for 2 s more
+        Instant leaseUntil = Instant.now().plusSeconds(2);
+        jdbc.update("UPDATE webhook_deliveries SET status = 'delivering', attempts = 2, claimed_until = ? WHERE id = ?",
+                java.sql.Timestamp.from(leaseUntil), deliveryId);
+        deliveries.deliver(deliveryId, 2, new DefaultExchange(camel));
+
+        await("the attempt the dead instance held", 10_000, () -> receiver.acceptedOfType("charge.succeeded").size() == 2);
+        Receiver.Received second = receiver.acceptedOfType("charge.succeeded").get(1);
+        assertThat(second.header("PayRoute-Delivery-Attempt")).isEqualTo("2");
+        assertThat(second.at()).as("not while the other instance's claim lasted").isAfter(leaseUntil);
+        await("the delivery to be marked succeeded", 5_000,
+                () -> "succeeded".equals(get("/v1/events/" + eventId).json().at("/deliveries/0/status").asText()));
+        assertThat(receiver.received).as("the attempt made once").hasSize(2);
     }
 
     @Test

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
-import io.payroute.async.RetryLaterException;
 import io.payroute.event.EventRepository;
 import io.payroute.observability.ChargeMetrics;
 import io.payroute.webhook.WebhookProperties;
@@ -102,8 +101,14 @@ public class WebhookDeliveries {
                 Delivery current = deliveries.find(deliveryId).orElseThrow();
                 if (WebhookDeliveryRepository.DELIVERING.equals(current.status()) && current.attempts() == attempt
                         && current.claimedUntil() != null && current.claimedUntil().isAfter(now)) {
-                    // another consumer is on it; if it dies, the broker brings this message back after its lease
-                    throw new RetryLaterException("webhook delivery " + deliveryId + " attempt " + attempt + " is in progress elsewhere");
+                    // another consumer is on it; if it died, this attempt is made again once its lease has run out,
+                    // by a fresh message: a rollback could dead-letter a message a dead consumer's sessions passed
+                    // around until its deliveries ran out (ChargeWork#takeRound)
+                    Instant due = current.claimedUntil().plus(properties.getBusyDelay());
+                    tx.executeWithoutResult(s -> queue.send(deliveryId, attempt, due));
+                    log.info("webhook delivery {} attempt {} is in progress elsewhere until {}; deferred", deliveryId, attempt,
+                            current.claimedUntil());
+                    return;
                 }
                 log.debug("webhook delivery {} attempt {} already made", deliveryId, attempt);
                 return;
