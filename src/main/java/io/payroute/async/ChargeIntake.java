@@ -221,6 +221,17 @@ public class ChargeIntake {
         return allowed;
     }
 
+    /**
+     * Makes {@code copy} the same request as {@code original}: a request sent without a key is known by its
+     * message id, which a copy does not keep, so the copy carries it as its key. A dead letter replayed is then
+     * recognised as the request that may have created a charge before it was dead-lettered.
+     */
+    static void keepIdempotencyKey(Message original, Message copy) throws JMSException {
+        if (!original.propertyExists(IDEMPOTENCY_KEY)) {
+            copy.setStringProperty(IDEMPOTENCY_KEY, original.getJMSMessageID());
+        }
+    }
+
     /** Who sent the message, as the broker stamped it ({@link SenderStampPlugin}). */
     static String validatedUser(Message message) throws JMSException {
         return message.getStringProperty(SenderStampPlugin.PROPERTY);

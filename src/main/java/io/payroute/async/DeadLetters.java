@@ -119,6 +119,9 @@ public class DeadLetters {
             copy.setStringProperty(ORIGINAL_ADDRESS, Address.of(original.getJMSDestination()).toString());
             copy.setStringProperty(ORIGINAL_USER, ChargeIntake.validatedUser(original));
             copy.setLongProperty(AT, clock.instant().toEpochMilli());
+            if (isRequest(Address.of(original.getJMSDestination()))) {
+                ChargeIntake.keepIdempotencyKey(original, copy);
+            }
             new Address(false, broker.getAddresses().getDeadLetters()).send(session, copy);
             if (answerProducer) {
                 rejectedEvent(session, original, problemJson);
@@ -224,19 +227,29 @@ public class DeadLetters {
                 return false;
             }
             Message again = copy(session, m, DEAD_LETTER_PROPERTIES);
+            Address original = originalAddress(m);
+            if (isRequest(original)) {
+                // moved here by the broker, the message keeps the id its key was taken as
+                ChargeIntake.keepIdempotencyKey(m, again);
+            }
             String producer = m.propertyExists(ORIGINAL_USER) ? m.getStringProperty(ORIGINAL_USER) : ChargeIntake.validatedUser(m);
             if (producer != null && !producer.equals(serviceUser)) {
                 // PayRoute sends the replay: it is checked as the producer's request, for the producer's merchant
                 again.setStringProperty(ChargeIntake.ON_BEHALF_OF, producer);
             }
-            originalAddress(m).send(session, again);
+            original.send(session, again);
             session.commit();
-            log.info("dead letter {} replayed to {}", m.getJMSMessageID(), originalAddress(m));
+            log.info("dead letter {} replayed to {}", m.getJMSMessageID(), original);
             return true;
         } catch (JMSException | RuntimeException e) {
             session.rollback();
             throw e;
         }
+    }
+
+    /** A producer's charge request (not one of PayRoute's own messages). */
+    private boolean isRequest(Address address) {
+        return address.name().equals(broker.getAddresses().getRequests());
     }
 
     private static Address originalAddress(Message m) throws JMSException {

@@ -35,6 +35,10 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.filter.impl.FilterImpl;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -50,6 +54,8 @@ class QueueContractApiTest extends ApiTestSupport {
     private BrokerProperties broker;
     @Autowired
     private ChargeRequestParser parser;
+    @Autowired
+    private EmbeddedActiveMQ brokerServer;
 
     @Test
     void loginIsRequiredOverCoreAndAmqp() {
@@ -234,6 +240,58 @@ class QueueContractApiTest extends ApiTestSupport {
             assertThat(after.get(key + "-3").get("code").asText()).isEqualTo("merchant_not_allowed");
         } finally {
             newshop.setMerchant(null);
+        }
+    }
+
+    /**
+     * A request sent without a key is known by its message id, which a copy does not keep. Its dead letter, parked
+     * by the consumer or moved there by the broker (its deliveries used up, perhaps after it had created its
+     * charge), is replayed as that same request. Before, the replay was a new message with a new id, so a request
+     * that had created a charge before it was dead-lettered was charged a second time.
+     */
+    @Test
+    void aRequestWithoutAKeyReplayedFromTheDeadLettersIsStillTheSameRequest() throws Exception {
+        String run = UUID.randomUUID().toString();
+        Queue requests = brokerServer.getActiveMQServer().locateQueue(SimpleString.of(BrokerClients.REQUESTS));
+        // over CORE, the message id the producer sees is the one the service reads (AMQP's is the broker's own)
+        try (Connection producer = BrokerClients.core("producer", "producer-test").createConnection()) {
+            producer.start();
+            Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue replies = session.createTemporaryQueue();
+            MessageConsumer replyConsumer = session.createConsumer(replies);
+            // one the consumer parks at once (a negative amount), one the broker moves as it does after the last delivery
+            Message rejected = sendRequest(session, chargeBody(-3_100, "NGN", PAYSTACK_OK),
+                    Map.of("JMSCorrelationID", run + "-rejected"), replies);
+            requests.pause();
+            Message moved;
+            try {
+                moved = sendRequest(session, chargeBody(3_200, "NGN", PAYSTACK_OK),
+                        Map.of("JMSCorrelationID", run + "-moved", "testRun", run + "-moved"), replies);
+                long deadline = System.currentTimeMillis() + 5_000;
+                while (requests.sendMessagesToDeadLetterAddress(FilterImpl.createFilter("testRun = '" + run + "-moved'")) == 0) {
+                    assertThat(System.currentTimeMillis()).as("the request reached the queue").isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+            } finally {
+                requests.resume();
+            }
+            assertThat(receiveMatching(replyConsumer, 1, 10_000, m -> true).get(0).getStringProperty("status")).isEqualTo("rejected");
+
+            Map<String, JsonNode> deadLetters = deadLettersByCorrelation();
+            assertThat(deadLetters.get(run + "-rejected").get("idempotency_key").asText()).isEqualTo(rejected.getJMSMessageID());
+            assertThat(deadLetters.get(run + "-moved").get("code").asText()).isEqualTo("delivery_failed");
+            for (String which : List.of("rejected", "moved")) {
+                assertThat(admin("POST", "/v1/admin/dead-letters/" + deadLetters.get(run + "-" + which).get("id").asText() + "/replay")
+                        .status()).isEqualTo(200);
+            }
+
+            // the moved one is charged, under the key its original message id gave it (the negative amount is refused again)
+            Message charged = receiveMatching(replyConsumer, 1, 20_000, m -> property(m, "chargeId") != null).get(0);
+            assertThat(charged.getJMSCorrelationID()).isEqualTo(run + "-moved");
+            assertThat(jdbc.queryForObject("SELECT charge_id FROM idempotency_keys WHERE idempotency_key = ?", String.class,
+                    moved.getJMSMessageID())).isEqualTo(charged.getStringProperty("chargeId"));
+            assertThat(deadLettersByCorrelation().get(run + "-rejected").get("idempotency_key").asText())
+                    .as("parked again as the same request").isEqualTo(rejected.getJMSMessageID());
         }
     }
 

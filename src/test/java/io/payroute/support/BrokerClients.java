@@ -56,8 +56,8 @@ public final class BrokerClients {
         return c;
     }
 
-    /** Sends a charge request as the queue contract describes it (docs/queues.md). */
-    public static void sendRequest(Session session, String body, Map<String, String> properties, Destination replyTo)
+    /** Sends a charge request as the queue contract describes it (docs/queues.md); returns the message as sent. */
+    public static TextMessage sendRequest(Session session, String body, Map<String, String> properties, Destination replyTo)
             throws JMSException {
         TextMessage m = session.createTextMessage(body);
         for (Map.Entry<String, String> p : properties.entrySet()) {
@@ -69,6 +69,7 @@ public final class BrokerClients {
         }
         m.setJMSReplyTo(replyTo);
         session.createProducer(session.createQueue(REQUESTS)).send(m);
+        return m;
     }
 
     public static String correlationId(Message m) {
