@@ -2,9 +2,13 @@ package io.payroute.async;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.payroute.api.ChargeFlow;
 import io.payroute.api.ChargeRequestParser;
@@ -21,6 +25,7 @@ import io.payroute.charge.ChargeRepository;
 import io.payroute.charge.ChargeRequest;
 import io.payroute.charge.Ids;
 import io.payroute.idempotency.JdbcIdempotencyRepository;
+import io.payroute.outbox.OutboxRelay;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -28,6 +33,8 @@ import jakarta.jms.TextMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.component.jms.JmsMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
@@ -44,7 +51,8 @@ public class ChargeIntake {
     public static final String IDEMPOTENCY_KEY = "idempotencyKey";
     public static final String MERCHANT_ID = "merchantId";
     /**
-     * Set by PayRoute when it replays a dead letter: the producer the request came from. Honoured only on a
+     * Set by PayRoute when it sends a producer's request again (a dead letter replayed, a request deferred): the
+     * producer the request came from. Honoured only on a
      * message PayRoute itself sent, so the replay is held to that producer's merchant, as the original was.
      */
     public static final String ON_BEHALF_OF = "payrouteOnBehalfOf";
@@ -52,25 +60,34 @@ public class ChargeIntake {
     public static final String RECEIVED = "receivedMessage";
     /** Exchange property: answer with the charge as stored (a duplicate), not as this exchange left it. */
     static final String ANSWER_FROM_STORE = "answerFromStore";
+    /** Exchange property: the request went back to the queue for later; nothing more to do with this message. */
+    static final String DEFERRED = "requestDeferred";
+    /** Message property: how many times PayRoute has put this request back on the queue for later. */
+    static final String DEFERRALS = "payrouteDeferrals";
+    private static final Duration KEY_LEASE_MARGIN = Duration.ofSeconds(1);
+    private static final Logger log = LoggerFactory.getLogger(ChargeIntake.class);
 
     private final ChargeRequestParser parser;
     private final ChargeRepository repository;
     private final ChargeJson chargeJson;
     private final JdbcIdempotencyRepository idempotency;
     private final ChargeWork work;
+    private final DeadLetters deadLetters;
     private final BrokerProperties broker;
     private final JmsTemplate jms;
     private final Clock clock;
     private final String serviceUser;
 
     public ChargeIntake(ChargeRequestParser parser, ChargeRepository repository, ChargeJson chargeJson,
-                        JdbcIdempotencyRepository idempotency, ChargeWork work, BrokerProperties broker, JmsTemplate jms,
-                        Clock clock, @Value("${spring.artemis.user}") String serviceUser) {
+                        JdbcIdempotencyRepository idempotency, ChargeWork work, DeadLetters deadLetters,
+                        BrokerProperties broker, JmsTemplate jms, Clock clock,
+                        @Value("${spring.artemis.user}") String serviceUser) {
         this.parser = parser;
         this.repository = repository;
         this.chargeJson = chargeJson;
         this.idempotency = idempotency;
         this.work = work;
+        this.deadLetters = deadLetters;
         this.broker = broker;
         this.jms = jms;
         this.clock = clock;
@@ -111,10 +128,15 @@ public class ChargeIntake {
      * message takes the round over (property {@link ChargeWork#ROUND_TAKEN}), or, while the dead instance's lease
      * lasts, hands it to a work message due when the lease runs out.
      */
-    public void duplicate(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext received, Exchange exchange) {
+    public void duplicate(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext received, Exchange exchange)
+            throws JMSException {
         exchange.setProperty(ChargeWork.ROUND_TAKEN, false);
-        String chargeId = idempotency.chargeOf(exchange).orElseThrow(
-                () -> new RetryLaterException("the request with this idempotency key has not created its charge yet"));
+        Optional<String> created = idempotency.chargeOf(exchange);
+        if (created.isEmpty()) {
+            deferUntilTheKeyIsFree(exchange);
+            return;
+        }
+        String chargeId = created.get();
         ChargeRepository.StoredCharge charge = repository.findCharge(received.request().merchantId(), chargeId)
                 .orElseThrow(() -> new IllegalStateException("idempotency key bound to a missing charge " + chargeId));
         ChargeWork.Round round = charge.status().isFinal() || charge.nextRoundAt() != null ? ChargeWork.Round.NOTHING_TO_DO
@@ -129,6 +151,31 @@ public class ChargeIntake {
         current.processAsync(received.body(), received.replyTo());
         current.nextRoundScheduled(charge.nextRoundAt() != null || round == ChargeWork.Round.DEFERRED);
         exchange.setProperty(ChargeContext.PROPERTY, current);
+    }
+
+    /**
+     * The key's first request has not created its charge: it is in flight on another consumer, or its instance died
+     * between taking the key and storing the charge, and then the key is freed when its in-flight lease runs out.
+     * A copy of this message, the same request, comes back to the queue later (after the broker's redelivery
+     * delays, one more each time, but no later than the lease's end), and this one is done with (property
+     * {@link #DEFERRED}). Not a rollback: a dead instance's closing consumers may have used up this message's
+     * deliveries already ({@link ChargeWork#takeRound}), and a rollback would dead-letter it.
+     */
+    private void deferUntilTheKeyIsFree(Exchange exchange) throws JMSException {
+        Message received = exchange.getProperty(RECEIVED, Message.class);
+        int deferrals = received.propertyExists(DEFERRALS) ? received.getIntProperty(DEFERRALS) : 0;
+        Instant now = clock.instant();
+        Instant keyFreed = Collections.max(List.of(idempotency.inFlightUntil(exchange).orElse(now), now)).plus(KEY_LEASE_MARGIN);
+        Instant due = Collections.min(List.of(keyFreed, now.plus(broker.getRedelivery().delayAfter(deferrals + 1))));
+        jms.execute(session -> {
+            Message again = deadLetters.requestCopy(session, received);
+            again.setIntProperty(DEFERRALS, deferrals + 1);
+            again.setLongProperty(OutboxRelay.SCHEDULED_DELIVERY, due.toEpochMilli());
+            Address.of(received.getJMSDestination()).send(session, again);
+            return null;
+        });
+        exchange.setProperty(DEFERRED, true);
+        log.info("the request with this idempotency key has not created its charge yet: back on the queue at {}", due);
     }
 
     /**

@@ -226,17 +226,9 @@ public class DeadLetters {
             if (m == null) {
                 return false;
             }
-            Message again = copy(session, m, DEAD_LETTER_PROPERTIES);
             Address original = originalAddress(m);
-            if (isRequest(original)) {
-                // moved here by the broker, the message keeps the id its key was taken as
-                ChargeIntake.keepIdempotencyKey(m, again);
-            }
-            String producer = m.propertyExists(ORIGINAL_USER) ? m.getStringProperty(ORIGINAL_USER) : ChargeIntake.validatedUser(m);
-            if (producer != null && !producer.equals(serviceUser)) {
-                // PayRoute sends the replay: it is checked as the producer's request, for the producer's merchant
-                again.setStringProperty(ChargeIntake.ON_BEHALF_OF, producer);
-            }
+            // moved here by the broker, a request keeps the id its key was taken as
+            Message again = isRequest(original) ? requestCopy(session, m) : copy(session, m, DEAD_LETTER_PROPERTIES);
             original.send(session, again);
             session.commit();
             log.info("dead letter {} replayed to {}", m.getJMSMessageID(), original);
@@ -245,6 +237,20 @@ public class DeadLetters {
             session.rollback();
             throw e;
         }
+    }
+
+    /**
+     * A producer's request (or its dead letter) as PayRoute sends it again: the same request, its key kept, checked
+     * as the producer's, for the producer's merchant ({@link ChargeIntake#ON_BEHALF_OF}), never as PayRoute's own.
+     */
+    Message requestCopy(Session session, Message request) throws JMSException {
+        Message again = copy(session, request, DEAD_LETTER_PROPERTIES);
+        ChargeIntake.keepIdempotencyKey(request, again);
+        String producer = request.propertyExists(ORIGINAL_USER) ? request.getStringProperty(ORIGINAL_USER) : ChargeIntake.validatedUser(request);
+        if (producer != null && !producer.equals(serviceUser)) {
+            again.setStringProperty(ChargeIntake.ON_BEHALF_OF, producer);
+        }
+        return again;
     }
 
     /** A producer's charge request (not one of PayRoute's own messages). */

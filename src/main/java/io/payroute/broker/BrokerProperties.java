@@ -92,6 +92,12 @@ public class BrokerProperties {
         public void setMultiplier(double multiplier) { this.multiplier = multiplier; }
         public Duration getMaxDelay() { return maxDelay; }
         public void setMaxDelay(Duration maxDelay) { this.maxDelay = maxDelay; }
+
+        /** The wait before a message is delivered again after its {@code failures}th failed delivery (from 1). */
+        public Duration delayAfter(int failures) {
+            double millis = delay.toMillis() * Math.pow(multiplier, Math.max(0, failures - 1));
+            return Duration.ofMillis((long) Math.min(millis, maxDelay.toMillis()));
+        }
     }
 
     public Optional<User> user(String name) {

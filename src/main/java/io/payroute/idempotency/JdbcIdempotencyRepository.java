@@ -163,6 +163,15 @@ public class JdbcIdempotencyRepository extends ServiceSupport implements Idempot
         return row.map(StoredKey::chargeId);
     }
 
+    /**
+     * When the in-flight lease of the key's first request runs out (after that, a request that has not created its
+     * charge counts as crashed, and its key is freed); empty when the key is not held.
+     */
+    public Optional<Instant> inFlightUntil(Exchange exchange) {
+        Scope s = Scope.of(exchange);
+        return find(exchange, s).map(row -> row.lockedAt().plus(lease));
+    }
+
     /** The key's row; 422 when it was taken by a different request. */
     private Optional<StoredKey> find(Exchange exchange, Scope s) {
         Optional<StoredKey> row = jdbc.query(

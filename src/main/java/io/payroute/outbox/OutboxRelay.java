@@ -45,7 +45,7 @@ public class OutboxRelay {
 
     /** Artemis message properties: duplicate detection and scheduled delivery. */
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
-    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+    public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
     private static final TypeReference<Map<String, Object>> PROPERTIES = new TypeReference<>() {
     };
 

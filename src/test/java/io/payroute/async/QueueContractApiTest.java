@@ -328,6 +328,45 @@ class QueueContractApiTest extends ApiTestSupport {
         }
     }
 
+    /**
+     * An instance killed between taking a request's key and storing its charge leaves the key held with no charge,
+     * until its in-flight lease runs out. The request, redelivered, is put back on the queue for when the key is
+     * freed, and then charged once. Before, it was rolled back for a redelivery, and dead-lettered once its
+     * deliveries ran out: here (5 deliveries, 100 to 200 ms apart) well before the lease did.
+     */
+    @Test
+    void aRequestWhoseKeyADeadInstanceHoldsIsChargedOnceTheKeyIsFreed(@Autowired
+            @org.springframework.beans.factory.annotation.Value("${payroute.idempotency.in-flight-lease}") java.time.Duration lease)
+            throws Exception {
+        String body = chargeBody(4_300, "NGN", PAYSTACK_OK);
+        String key = "orphaned-" + UUID.randomUUID();
+        ChargeRequest request = parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), "merchant_default");
+        Instant freed = Instant.now().plusSeconds(2);
+        jdbc.update("""
+                INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_hash, locked_at, expires_at)
+                VALUES ('merchant_default', ?, ?, ?, ?)""",
+                key, RequestFingerprint.of(request), Timestamp.from(freed.minus(lease)), Timestamp.from(freed.plusSeconds(3600)));
+
+        try (Connection producer = BrokerClients.producer()) {
+            Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue replies = session.createTemporaryQueue();
+            MessageConsumer replyConsumer = session.createConsumer(replies);
+            sendRequest(session, body, Map.of("idempotencyKey", key, "JMSCorrelationID", key), replies);
+
+            Message reply = replyConsumer.receive(15_000);
+            assertThat(reply).as("answered, not dead-lettered").isNotNull();
+            assertThat(reply.getJMSCorrelationID()).isEqualTo(key);
+            JsonNode charge = json(reply);
+            assertThat(charge.get("status").asText()).isEqualTo("succeeded");
+            assertThat(Instant.parse(charge.get("created_at").asText())).as("charged once the key was freed").isAfter(freed);
+            assertThat(jdbc.queryForObject("SELECT charge_id FROM idempotency_keys WHERE idempotency_key = ?", String.class, key))
+                    .isEqualTo(charge.get("id").asText());
+            assertThat(ledgerEntriesFor(charge.get("id").asText())).hasSize(1);
+            assertThat(replyConsumer.receive(1_000)).as("one answer").isNull();
+        }
+        assertThat(deadLettersByCorrelation()).doesNotContainKey(key);
+    }
+
     private Map<String, JsonNode> deadLettersByCorrelation() {
         JsonNode list = admin("GET", "/v1/admin/dead-letters?limit=1000").json().get("data");
         return StreamSupport.stream(list.spliterator(), false)
