@@ -52,8 +52,8 @@ public class ChargeIntake {
     public static final String MERCHANT_ID = "merchantId";
     /**
      * Set by PayRoute when it sends a producer's request again (a dead letter replayed, a request deferred): the
-     * producer the request came from. Honoured only on a
-     * message PayRoute itself sent, so the replay is held to that producer's merchant, as the original was.
+     * producer the request came from. Honoured only on a message PayRoute itself sent, so the copy is held to that
+     * producer's merchant, as the original was.
      */
     public static final String ON_BEHALF_OF = "payrouteOnBehalfOf";
     /** Exchange property: the JMS message as received, for the dead-letter copy of a rejected one. */
