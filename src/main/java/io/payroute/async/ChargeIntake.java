@@ -30,6 +30,7 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.FilterConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.component.jms.JmsMessage;
@@ -108,7 +109,7 @@ public class ChargeIntake {
         String key = message.getStringProperty(IDEMPOTENCY_KEY);
         if (key == null) {
             // a redelivery of the same message is still recognised; a re-published copy needs its own key
-            key = message.getJMSMessageID();
+            key = producersMessageId(message);
         } else if (!ChargeFlow.validIdempotencyKey(key)) {
             throw ProblemException.invalid(IDEMPOTENCY_KEY, "must be 1 to 255 printable ASCII characters");
         }
@@ -233,7 +234,7 @@ public class ChargeIntake {
         if (message.getJMSReplyTo() == null) {
             return null;
         }
-        String correlation = message.getJMSCorrelationID() != null ? message.getJMSCorrelationID() : message.getJMSMessageID();
+        String correlation = message.getJMSCorrelationID() != null ? message.getJMSCorrelationID() : producersMessageId(message);
         return new ChargeContext.ReplyTo(Address.of(message.getJMSReplyTo()).toString(), correlation);
     }
 
@@ -275,8 +276,18 @@ public class ChargeIntake {
      */
     static void keepIdempotencyKey(Message original, Message copy) throws JMSException {
         if (!original.propertyExists(IDEMPOTENCY_KEY)) {
-            copy.setStringProperty(IDEMPOTENCY_KEY, original.getJMSMessageID());
+            copy.setStringProperty(IDEMPOTENCY_KEY, producersMessageId(original));
         }
+    }
+
+    /**
+     * The message id the producer gave the message, which a request without a key is known by. A message sent over
+     * AMQP reaches PayRoute's CORE consumer converted anew on each delivery, with a new JMSMessageID each time; the
+     * producer's own id travels in {@link FilterConstants#NATIVE_MESSAGE_ID}.
+     */
+    static String producersMessageId(Message message) throws JMSException {
+        String amqpId = message.getStringProperty(FilterConstants.NATIVE_MESSAGE_ID);
+        return amqpId != null && ChargeFlow.validIdempotencyKey(amqpId) ? amqpId : message.getJMSMessageID();
     }
 
     /** Who sent the message, as the broker stamped it ({@link SenderStampPlugin}). */

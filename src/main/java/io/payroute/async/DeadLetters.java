@@ -151,7 +151,7 @@ public class DeadLetters {
         event.put("type", "charge.request_rejected");
         event.put("created_at", clock.instant().toString());
         ObjectNode data = event.putObject("data");
-        data.put("message_id", original.getJMSMessageID());
+        data.put("message_id", ChargeIntake.producersMessageId(original));
         data.put("idempotency_key", original.getStringProperty(ChargeIntake.IDEMPOTENCY_KEY));
         data.put("correlation_id", original.getJMSCorrelationID());
         data.set("problem", readJson(problemJson));

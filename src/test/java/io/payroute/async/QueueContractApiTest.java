@@ -244,6 +244,27 @@ class QueueContractApiTest extends ApiTestSupport {
     }
 
     /**
+     * A request sent over AMQP without a key is known by the message id its producer gave it. The broker converts
+     * an AMQP message anew for PayRoute's CORE consumer on every delivery, each time with a new JMSMessageID: keyed
+     * on that, a request redelivered after a crash was a new request, and could be charged twice.
+     */
+    @Test
+    void anAmqpRequestWithoutAKeyIsKnownByTheMessageIdItsProducerGaveIt() throws Exception {
+        try (Connection producer = BrokerClients.producer()) {
+            Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue replies = session.createTemporaryQueue();
+            MessageConsumer replyConsumer = session.createConsumer(replies);
+            Message sent = sendRequest(session, chargeBody(3_300, "NGN", PAYSTACK_OK), Map.of(), replies);
+
+            Message reply = receiveMatching(replyConsumer, 1, 15_000, m -> true).get(0);
+            assertThat(reply.getJMSCorrelationID()).as("the answer correlates with the request as its producer knows it")
+                    .isEqualTo(sent.getJMSMessageID());
+            assertThat(jdbc.queryForObject("SELECT charge_id FROM idempotency_keys WHERE idempotency_key = ?", String.class,
+                    sent.getJMSMessageID())).isEqualTo(json(reply).get("id").asText());
+        }
+    }
+
+    /**
      * A request sent without a key is known by its message id, which a copy does not keep. Its dead letter, parked
      * by the consumer or moved there by the broker (its deliveries used up, perhaps after it had created its
      * charge), is replayed as that same request. Before, the replay was a new message with a new id, so a request
