@@ -79,7 +79,7 @@ public class BrokerProperties {
 
     /** Broker redelivery of a message whose processing threw (database down, ...), before it is dead-lettered. */
     public static class Redelivery {
-        private int maxDeliveryAttempts = 10;
+        private int maxDeliveryAttempts = 100;
         private Duration delay = Duration.ofSeconds(1);
         private double multiplier = 2;
         private Duration maxDelay = Duration.ofMinutes(1);
