@@ -164,9 +164,19 @@ public class ChargeIntake {
      */
     private void deferUntilTheKeyIsFree(Exchange exchange) throws JMSException {
         Message received = exchange.getProperty(RECEIVED, Message.class);
-        int deferrals = received.propertyExists(DEFERRALS) ? received.getIntProperty(DEFERRALS) : 0;
+        int deferrals = received.propertyExists(DEFERRALS) ? Math.max(0, received.getIntProperty(DEFERRALS)) : 0;
         Instant now = clock.instant();
-        Instant keyFreed = Collections.max(List.of(idempotency.inFlightUntil(exchange).orElse(now), now)).plus(KEY_LEASE_MARGIN);
+        // empty: the key has just been freed (its holder had died), and the next delivery takes it
+        Optional<Instant> leaseEnd = idempotency.inFlightUntil(exchange);
+        if (leaseEnd.isPresent() && !leaseEnd.get().isAfter(now) && deferrals >= broker.getRedelivery().getMaxDeliveryAttempts()) {
+            // a key still held past its lease, after as many tries as a failing message gets: dead-lettered with
+            // the reason, never put back for ever
+            throw new ProblemException(409, "idempotency_key_in_use", "Idempotency key in use",
+                    "The request with this idempotencyKey has still not created its charge after " + deferrals
+                            + " tries; send this one again later",
+                    List.of(new FieldError(IDEMPOTENCY_KEY, "a request with this key is in flight")));
+        }
+        Instant keyFreed = Collections.max(List.of(leaseEnd.orElse(now), now)).plus(KEY_LEASE_MARGIN);
         Instant due = Collections.min(List.of(keyFreed, now.plus(broker.getRedelivery().delayAfter(deferrals + 1))));
         jms.execute(session -> {
             Message again = deadLetters.requestCopy(session, received);

@@ -244,6 +244,44 @@ class QueueContractApiTest extends ApiTestSupport {
     }
 
     /**
+     * A key held past its in-flight lease and never freed (an answer stored with no charge: no code path leaves
+     * that, so this guards against one that would): put back on the queue as many times as a failing message is
+     * delivered, the request is then dead-lettered with why, never put back for ever.
+     */
+    @Test
+    void aRequestWhoseKeyStaysHeldIsDeadLetteredWithTheReasonNotPutBackForEver(@Autowired
+            @org.springframework.beans.factory.annotation.Value("${payroute.idempotency.in-flight-lease}") java.time.Duration lease)
+            throws Exception {
+        String body = chargeBody(4_400, "NGN", PAYSTACK_OK);
+        String key = "held-" + UUID.randomUUID();
+        ChargeRequest request = parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), "merchant_default");
+        Instant taken = Instant.now().minus(lease.multipliedBy(2));
+        jdbc.update("""
+                INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_hash, response_status, response_body,
+                                              locked_at, completed_at, expires_at)
+                VALUES ('merchant_default', ?, ?, 201, '{}', ?, ?, ?)""",
+                key, RequestFingerprint.of(request), Timestamp.from(taken), Timestamp.from(taken), Timestamp.from(Instant.now().plusSeconds(3600)));
+
+        try (Connection producer = BrokerClients.producer()) {
+            Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue replies = session.createTemporaryQueue();
+            MessageConsumer replyConsumer = session.createConsumer(replies);
+            // a copy PayRoute already put back as many times as the broker's max-delivery-attempts
+            sendRequest(session, body, Map.of("idempotencyKey", key, "JMSCorrelationID", key,
+                    ChargeIntake.DEFERRALS, Integer.toString(broker.getRedelivery().getMaxDeliveryAttempts())), replies);
+
+            Message reply = receiveMatching(replyConsumer, 1, 15_000, m -> true).get(0);
+            assertThat(reply.getStringProperty("status")).isEqualTo("rejected");
+            assertThat(json(reply).get("code").asText()).isEqualTo("idempotency_key_in_use");
+        }
+        JsonNode deadLetter = deadLettersByCorrelation().get(key);
+        assertThat(deadLetter.get("code").asText()).isEqualTo("idempotency_key_in_use");
+        assertThat(deadLetter.get("reason").asText()).contains("idempotencyKey");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_keys WHERE idempotency_key = ? AND charge_id IS NULL",
+                Integer.class, key)).as("the key is left as it was").isEqualTo(1);
+    }
+
+    /**
      * A request sent over AMQP without a key is known by the message id its producer gave it. The broker converts
      * an AMQP message anew for PayRoute's CORE consumer on every delivery, each time with a new JMSMessageID: keyed
      * on that, a request redelivered after a crash was a new request, and could be charged twice.
