@@ -3,7 +3,6 @@ package io.payroute.async;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -117,7 +116,7 @@ public class ChargeWork {
         if (!repository.claimRound(chargeId, round, now, now.plus(retries.getRoundLease()))) {
             Optional<Instant> heldUntil = repository.roundClaimedUntil(chargeId, round, now);
             if (heldUntil.isPresent()) {
-                defer(chargeId, round, request, body, replyTo, heldUntil.get(), now);
+                defer(chargeId, round, request, body, replyTo, heldUntil.get());
                 return Round.DEFERRED;
             }
             log.info("round {} of charge {} is done or taken elsewhere: nothing to do", round, chargeId);
@@ -152,16 +151,16 @@ public class ChargeWork {
     }
 
     /**
-     * Hands round {@code round} to a new work message due just after {@code heldUntil}, or a second from now if
-     * that is sooner: instances' clocks differ, and a deferral that comes back early defers again, never in a
-     * tight loop. A second message for the round (this one's transaction failing after the outbox's commit) finds
-     * it claimed and does nothing.
+     * Hands round {@code round} to a new work message due a second after {@code heldUntil} (which is not before
+     * now): instances' clocks differ, and a deferral that comes back early defers again, never in a tight loop. A
+     * second message for the round (this one's transaction failing after the outbox's commit) finds it claimed and
+     * does nothing.
      */
     private void defer(String chargeId, int round, ChargeRequest request, byte[] body, ChargeContext.ReplyTo replyTo,
-                       Instant heldUntil, Instant now) {
+                       Instant heldUntil) {
         ChargeContext charge = ChargeContext.resumed(request, repository.findCharge(chargeId).orElseThrow(), List.of(), round);
         charge.processAsync(body, replyTo);
-        Instant due = Collections.max(List.of(heldUntil.plus(LEASE_MARGIN), now.plus(LEASE_MARGIN)));
+        Instant due = heldUntil.plus(LEASE_MARGIN);
         tx.executeWithoutResult(status -> workMessages.send(charge, round, due, LogContext.requestId()));
         log.info("round {} of charge {} is held by another consumer until {}: deferred to {}", round, chargeId, heldUntil, due);
     }

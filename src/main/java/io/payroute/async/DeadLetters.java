@@ -114,12 +114,13 @@ public class DeadLetters {
         String problemJson = Problems.toJson(problem);
         jms.execute(session -> {
             Message copy = copy(session, original, Set.of());
+            Address from = Address.of(original.getJMSDestination());
             copy.setStringProperty(REASON, reason(problem));
             copy.setStringProperty(CODE, problem.code());
-            copy.setStringProperty(ORIGINAL_ADDRESS, Address.of(original.getJMSDestination()).toString());
+            copy.setStringProperty(ORIGINAL_ADDRESS, from.toString());
             copy.setStringProperty(ORIGINAL_USER, ChargeIntake.validatedUser(original));
             copy.setLongProperty(AT, clock.instant().toEpochMilli());
-            if (isRequest(Address.of(original.getJMSDestination()))) {
+            if (isRequest(from)) {
                 ChargeIntake.keepIdempotencyKey(original, copy);
             }
             new Address(false, broker.getAddresses().getDeadLetters()).send(session, copy);

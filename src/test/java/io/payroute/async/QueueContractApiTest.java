@@ -18,12 +18,12 @@ import java.util.stream.StreamSupport;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.payroute.api.ChargeRequestParser;
 import io.payroute.api.RequestFingerprint;
-import io.payroute.charge.ChargeRequest;
 import io.payroute.charge.Ids;
 import io.payroute.broker.BrokerProperties;
 import io.payroute.support.ApiTestSupport;
@@ -41,6 +41,7 @@ import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 
 /**
  * The queue contract of docs/queues.md, exercised by real clients over the broker's TCP acceptor: login and
@@ -54,6 +55,8 @@ class QueueContractApiTest extends ApiTestSupport {
     private BrokerProperties broker;
     @Autowired
     private ChargeRequestParser parser;
+    @Value("${payroute.idempotency.in-flight-lease}")
+    private Duration lease;
     @Autowired
     private EmbeddedActiveMQ brokerServer;
 
@@ -249,18 +252,15 @@ class QueueContractApiTest extends ApiTestSupport {
      * delivered, the request is then dead-lettered with why, never put back for ever.
      */
     @Test
-    void aRequestWhoseKeyStaysHeldIsDeadLetteredWithTheReasonNotPutBackForEver(@Autowired
-            @org.springframework.beans.factory.annotation.Value("${payroute.idempotency.in-flight-lease}") java.time.Duration lease)
-            throws Exception {
+    void aRequestWhoseKeyStaysHeldIsDeadLetteredWithTheReasonNotPutBackForEver() throws Exception {
         String body = chargeBody(4_400, "NGN", PAYSTACK_OK);
         String key = "held-" + UUID.randomUUID();
-        ChargeRequest request = parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), "merchant_default");
         Instant taken = Instant.now().minus(lease.multipliedBy(2));
         jdbc.update("""
                 INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_hash, response_status, response_body,
                                               locked_at, completed_at, expires_at)
                 VALUES ('merchant_default', ?, ?, 201, '{}', ?, ?, ?)""",
-                key, RequestFingerprint.of(request), Timestamp.from(taken), Timestamp.from(taken), Timestamp.from(Instant.now().plusSeconds(3600)));
+                key, fingerprint(body), Timestamp.from(taken), Timestamp.from(taken), Timestamp.from(Instant.now().plusSeconds(3600)));
 
         try (Connection producer = BrokerClients.producer()) {
             Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -367,11 +367,10 @@ class QueueContractApiTest extends ApiTestSupport {
                                      round_claimed_until, created_at, updated_at)
                 VALUES (?, 'merchant_default', 'pending', 4200, 'NGN', '{}', '{"type":"tokens"}', 1, ?, ?, ?)""",
                 chargeId, Timestamp.from(now.minusSeconds(1)), Timestamp.from(now.minusSeconds(70)), Timestamp.from(now.minusSeconds(70)));
-        ChargeRequest request = parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), "merchant_default");
         jdbc.update("""
                 INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_hash, charge_id, locked_at, expires_at)
                 VALUES ('merchant_default', ?, ?, ?, ?, ?)""",
-                key, RequestFingerprint.of(request), chargeId, Timestamp.from(now.minusSeconds(70)), Timestamp.from(now.plusSeconds(3600)));
+                key, fingerprint(body), chargeId, Timestamp.from(now.minusSeconds(70)), Timestamp.from(now.plusSeconds(3600)));
 
         try (Connection producer = BrokerClients.producer()) {
             Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -394,17 +393,14 @@ class QueueContractApiTest extends ApiTestSupport {
      * deliveries ran out: here (5 deliveries, 100 to 200 ms apart) well before the lease did.
      */
     @Test
-    void aRequestWhoseKeyADeadInstanceHoldsIsChargedOnceTheKeyIsFreed(@Autowired
-            @org.springframework.beans.factory.annotation.Value("${payroute.idempotency.in-flight-lease}") java.time.Duration lease)
-            throws Exception {
+    void aRequestWhoseKeyADeadInstanceHoldsIsChargedOnceTheKeyIsFreed() throws Exception {
         String body = chargeBody(4_300, "NGN", PAYSTACK_OK);
         String key = "orphaned-" + UUID.randomUUID();
-        ChargeRequest request = parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), "merchant_default");
         Instant freed = Instant.now().plusSeconds(2);
         jdbc.update("""
                 INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_hash, locked_at, expires_at)
                 VALUES ('merchant_default', ?, ?, ?, ?)""",
-                key, RequestFingerprint.of(request), Timestamp.from(freed.minus(lease)), Timestamp.from(freed.plusSeconds(3600)));
+                key, fingerprint(body), Timestamp.from(freed.minus(lease)), Timestamp.from(freed.plusSeconds(3600)));
 
         try (Connection producer = BrokerClients.producer()) {
             Session session = producer.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -424,6 +420,11 @@ class QueueContractApiTest extends ApiTestSupport {
             assertThat(replyConsumer.receive(1_000)).as("one answer").isNull();
         }
         assertThat(deadLettersByCorrelation()).doesNotContainKey(key);
+    }
+
+    /** The request hash an idempotency key of merchant_default stores for this body. */
+    private String fingerprint(String body) {
+        return RequestFingerprint.of(parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), "merchant_default"));
     }
 
     private Map<String, JsonNode> deadLettersByCorrelation() {
