@@ -286,8 +286,12 @@ for phase in "${PHASES[@]}"; do
     kill_resent=$RESENT
     settle_requests alone
     settle_and_check instance-kill
+    # attempts the killed instance left unanswered, sent again as they were by their charge's message
+    read -r k_resent k_resent_outcomes < <(sql "SELECT count(*), COALESCE(string_agg(DISTINCT a.outcome, '/'), '-')
+        FROM charge_attempts a JOIN charges c ON c.id = a.charge_id WHERE c.reference LIKE '$RUN-kill-%' AND a.resent_at IS NOT NULL")
     SUMMARY+=("instance-kill    injected SIGKILL of instance 1 after $(secs "$T0" "$T_KILL") s ($k_pending charges pending, $k_inflight calls in flight);" \
-              "                 measured instance 2 alone: $alone_ok/100 accepted, p99 $alone_p99 s; restart to ready $(secs "$T_RESTART" "$T_READY") s; re-sent after restart $kill_resent")
+              "                 measured instance 2 alone: $alone_ok/100 accepted, p99 $alone_p99 s; restart to ready $(secs "$T_RESTART" "$T_READY") s; re-sent after restart $kill_resent;" \
+              "                 attempts cut off by the kill and sent again: $k_resent ($k_resent_outcomes)")
     ;;
   # --------------------------------------------------------------------------------------------- broker-restart
   broker-restart)

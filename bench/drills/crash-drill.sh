@@ -273,7 +273,12 @@ echo "measured  restart to ready $(secs "$T_RESTART1" "$T_READY1") s / $(secs "$
      "$(secs "$T_READY1" "$T_SETTLED1") s / $(secs "$T_READY2" "$T_SETTLED2") s; drill $(secs "$T_START" "$(ms)") s"
 echo "          REST retries answered: ${retry_answers:-none}"
 echo "          outcomes: $(outcomes_line)"
-sql "SELECT '          ' || count(*) FILTER (WHERE resolved_from_code = 'interrupted') || ' attempts cut off by a kill resolved by reconciliation ('
+sql "SELECT '          ' || count(*) FILTER (WHERE resent_at IS NOT NULL) || ' attempts cut off by a kill sent again by their charge''s message ('
+            || count(*) FILTER (WHERE resent_at IS NOT NULL AND resolved_from_code = 'duplicate_reference') || ' had reached the provider: '
+            || 'refused as duplicates, answered by a status query; outcomes '
+            || COALESCE((SELECT string_agg(o || ' ' || n, ', ') FROM (SELECT outcome AS o, count(*) AS n FROM charge_attempts
+                         WHERE resent_at IS NOT NULL GROUP BY outcome ORDER BY outcome) r), 'none') || '); '
+            || count(*) FILTER (WHERE resolved_from_code = 'interrupted') || ' resolved by reconciliation ('
             || count(*) FILTER (WHERE resolved_from_code = 'interrupted' AND outcome = 'SUCCESS') || ' had been charged, '
             || count(*) FILTER (WHERE resolved_from_code = 'interrupted' AND outcome <> 'SUCCESS') || ' never reached the provider: '
             || 'failed not_found_at_provider after give-up-after)'

@@ -105,7 +105,8 @@ sim_behaviour() { # provider behaviour-json (only the fields to change)
 # The service as production runs it against external providers (the simulators), with the timers shortened so a
 # drill settles in minutes, not hours: reconciliation polls every second and asks on a 1 s, 2 s, 5 s schedule; an
 # attempt cut off by a kill is due 2 × (1 s connect + 3 s response) + 2 s after it started, and one the provider
-# never saw fails after 30 s (give-up-after, 3 days in production). The round lease stays 1 min (DRILL_ROUND_LEASE),
+# never saw fails after 90 s (give-up-after, 3 days in production): as in production, after the round lease has run
+# out, so an asynchronous charge's own message sends such an attempt again first. The round lease stays 1 min (DRILL_ROUND_LEASE),
 # longer than a restart takes; redeliveries every 10 s at most (1 s doubling, 10 deliveries: 65 s) outlast that lease.
 PROVIDER_CONNECT_TIMEOUT_S=1
 PROVIDER_RESPONSE_TIMEOUT_S=3
@@ -120,7 +121,7 @@ service_args() {
     --payroute.simulators.enabled=false --payroute.raw-cards=false \
     --payroute.reconciliation.poll-interval=1s --payroute.reconciliation.schedule=1s,2s,5s \
     --payroute.reconciliation.in-flight-grace=2s --payroute.reconciliation.claim-timeout=10s \
-    --payroute.reconciliation.give-up-after=30s \
+    --payroute.reconciliation.give-up-after=90s \
     --payroute.retries.backoff=5s --payroute.retries.max-backoff=5s --payroute.retries.max-rounds=10 \
     --payroute.retries.round-lease="${DRILL_ROUND_LEASE:-60s}" --payroute.idempotency.in-flight-lease=20s \
     --payroute.outbox.claim-lease=5s --payroute.broker.redelivery.max-delay=10s \

@@ -15,6 +15,7 @@ import io.payroute.charge.ChargeRequest;
 import io.payroute.charge.ChargeService;
 import io.payroute.charge.ChargeStatus;
 import io.payroute.charge.Outcome;
+import io.payroute.reconciliation.ReconciliationSchedule;
 import io.payroute.secrets.Sealer;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -32,7 +33,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * producer's message redelivered after the instance working on it died.
  * <p>
  * The round is claimed in the database first, so a message delivered twice never runs a round twice. A round is
- * never started once an earlier attempt reached a provider: that attempt's answer, or reconciliation, decides.
+ * never started once an earlier attempt reached a provider: that attempt's answer, or reconciliation, decides. An
+ * attempt a stopped instance left unanswered is sent again as it was, to the same provider with the same reference,
+ * before anything else: a first request that never left gets its answer now, and one that arrived is caught by the
+ * provider's duplicate check (its answer then comes from a status query), so nothing is charged twice.
  */
 @Component("chargeWork")
 public class ChargeWork {
@@ -48,17 +52,20 @@ public class ChargeWork {
     private final Sealer sealer;
     private final RetryPolicy retries;
     private final WorkMessages workMessages;
+    private final ReconciliationSchedule schedule;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public ChargeWork(ChargeRepository repository, ChargeService charges, ChargeRequestParser parser, Sealer sealer,
-                      RetryPolicy retries, WorkMessages workMessages, TransactionTemplate tx, Clock clock) {
+                      RetryPolicy retries, WorkMessages workMessages, ReconciliationSchedule schedule,
+                      TransactionTemplate tx, Clock clock) {
         this.repository = repository;
         this.charges = charges;
         this.parser = parser;
         this.sealer = sealer;
         this.retries = retries;
         this.workMessages = workMessages;
+        this.schedule = schedule;
         this.tx = tx;
         this.clock = clock;
     }
@@ -133,7 +140,9 @@ public class ChargeWork {
             return Round.NOTHING_TO_DO;
         }
         Attempt last = earlier.isEmpty() ? null : earlier.get(earlier.size() - 1);
-        if (last != null && (last.result() == null || last.result().outcome() != Outcome.NOT_CHARGED)) {
+        boolean resend = last != null && last.result() == null && repository.claimInterruptedAttempt(chargeId,
+                last.seq(), now, schedule.inFlightDeadline(last.provider(), now));
+        if (!resend && last != null && (last.result() == null || last.result().outcome() != Outcome.NOT_CHARGED)) {
             // an instance died after this attempt reached the provider: its answer decides, never a new round
             if (last.result() != null && last.result().status() != null && last.result().status().isFinal()) {
                 charges.settleLater(chargeId, last.provider(), last.result());
@@ -144,6 +153,11 @@ public class ChargeWork {
             return Round.NOTHING_TO_DO;
         }
         ChargeContext charge = ChargeContext.resumed(request, stored, earlier, round);
+        if (resend) {
+            charge.resendInterrupted();
+            log.info("charge {}: attempt {} to {} was left unanswered by a stopped instance; sending it again as it was",
+                    chargeId, last.seq(), last.provider());
+        }
         charge.processAsync(body, replyTo);
         exchange.setProperty(ChargeContext.PROPERTY, charge);
         exchange.setProperty(ROUND_TAKEN, true);

@@ -13,6 +13,7 @@ public final class Attempt {
     private AttemptResult result;
     private AttemptResult resolvedFrom;
     private int latencyMs;
+    private Instant resentAt;
 
     public Attempt(int seq, String provider, String reference, Instant startedAt) {
         this.seq = seq;
@@ -25,6 +26,7 @@ public final class Attempt {
     /** An attempt of an earlier round, as stored. */
     public static Attempt stored(ChargeRepository.StoredAttempt a) {
         Attempt attempt = new Attempt(a.seq(), a.provider(), a.attemptReference(), a.startedAt());
+        attempt.resentAt = a.resentAt();
         if (a.outcome() != null) {
             attempt.result = new AttemptResult(Outcome.valueOf(a.outcome()),
                     a.status() == null ? null : ChargeStatus.fromWire(a.status()), a.providerReference(), a.code(),
@@ -34,6 +36,17 @@ public final class Attempt {
         return attempt;
     }
 
+    /**
+     * This attempt, unanswered because the instance making it stopped mid-call, to be sent again as it was: the same
+     * provider and reference, so the provider's duplicate check keeps a first request that did arrive from being
+     * charged twice.
+     */
+    public Attempt resent(Instant now) {
+        Attempt again = new Attempt(seq, provider, reference, startedAt);
+        again.resentAt = now;
+        return again;
+    }
+
     public int seq() { return seq; }
     public String provider() { return provider; }
     /** The reference PayRoute sent to the provider: unique per attempt, so a provider never sees a reuse. */
@@ -41,6 +54,8 @@ public final class Attempt {
     public Instant startedAt() { return startedAt; }
     public AttemptResult result() { return result; }
     public int latencyMs() { return latencyMs; }
+    /** When this attempt was sent again after an interruption, else null. */
+    public Instant resentAt() { return resentAt; }
     /** The call's own result when a status query later resolved it, else null. */
     public AttemptResult resolvedFrom() { return resolvedFrom; }
 

@@ -36,6 +36,7 @@ public final class ChargeContext {
     private int round = 1;
     private int roundStart;
     private boolean nextRoundScheduled;
+    private Attempt toResend;
 
     public ChargeContext(ChargeRequest request, String id, Instant createdAt) {
         this.request = request;
@@ -84,6 +85,26 @@ public final class ChargeContext {
     public int round() { return round; }
     public boolean nextRoundScheduled() { return nextRoundScheduled; }
     public void nextRoundScheduled(boolean scheduled) { this.nextRoundScheduled = scheduled; }
+
+    /**
+     * Makes this round send the last attempt again as it was, before anything else: the instance making it stopped
+     * mid-call (ChargeWork). It belongs to this round, so its answer decides the round like any attempt's.
+     */
+    public void resendInterrupted() {
+        toResend = currentAttempt();
+        roundStart = attempts.size() - 1;
+    }
+
+    /** The interrupted attempt this round has yet to send again, else null. */
+    public Attempt toResend() { return toResend; }
+
+    /** The interrupted attempt, sent again now (same seq, provider and reference). */
+    public Attempt restartInterrupted(Instant now) {
+        Attempt again = toResend.resent(now);
+        attempts.set(attempts.size() - 1, again);
+        toResend = null;
+        return again;
+    }
 
     public Attempt startAttempt(String provider, Instant now) {
         int seq = attempts.size() + 1;

@@ -61,6 +61,9 @@ public class ChargeJson {
                 node.put("http_status", a.httpStatus());
             }
             node.put("started_at", a.startedAt().toString());
+            if (a.resentAt() != null) {
+                node.put("resent_at", a.resentAt().toString());
+            }
         }
         out.set("routing", c.routingJson() == null ? json.nullNode() : parse(c.routingJson()));
         if (c.lastError() != null) {

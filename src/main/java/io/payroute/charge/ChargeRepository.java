@@ -48,7 +48,7 @@ public class ChargeRepository {
     public record StoredAttempt(int seq, String provider, String attemptReference, String outcome, String status,
                                 String providerReference, String code, String category, String message,
                                 Integer httpStatus, Integer latencyMs, String resolvedFromOutcome,
-                                String resolvedFromCode, Instant startedAt, Instant finishedAt) {
+                                String resolvedFromCode, Instant startedAt, Instant finishedAt, Instant resentAt) {
 
         /** The row {@link #updateAttempt} writes for this attempt. */
         public static StoredAttempt of(Attempt a, Instant finishedAt) {
@@ -58,7 +58,7 @@ public class ChargeRepository {
                     r.status() == null ? null : r.status().wire(), r.providerReference(), r.code(), r.category(),
                     truncate(r.message(), 1000), r.httpStatus(), a.latencyMs(),
                     first == null ? null : first.outcome().name(), first == null ? null : first.code(),
-                    a.startedAt(), finishedAt);
+                    a.startedAt(), finishedAt, a.resentAt());
         }
     }
 
@@ -181,6 +181,22 @@ public class ChargeRepository {
                 chargeId, merchantId, a.seq(), a.provider(), a.reference(), ts(a.startedAt()), ts(checkAt));
     }
 
+    /**
+     * Takes an attempt a stopped instance left unanswered, to send it again (io.payroute.async.ChargeWork): only while
+     * it is still unanswered and no status query holds it, and it keeps reconciliation off it until {@code until}.
+     */
+    public boolean claimInterruptedAttempt(String chargeId, int seq, Instant now, Instant until) {
+        return jdbc.update("""
+                UPDATE charge_attempts SET claimed_until = ?
+                WHERE charge_id = ? AND seq = ? AND outcome IS NULL AND (claimed_until IS NULL OR claimed_until < ?)""",
+                ts(until), chargeId, seq, ts(now)) == 1;
+    }
+
+    /** Records that an interrupted attempt is being sent again now. */
+    public void markResent(String chargeId, int seq, Instant now) {
+        jdbc.update("UPDATE charge_attempts SET resent_at = ? WHERE charge_id = ? AND seq = ?", ts(now), chargeId, seq);
+    }
+
     /** @param nextCheckAt when reconciliation should ask the provider again; null once the outcome is final */
     public void updateAttempt(String chargeId, Attempt a, String requestExcerpt, Instant nextCheckAt, Instant now) {
         StoredAttempt s = StoredAttempt.of(a, now);
@@ -297,7 +313,7 @@ public class ChargeRepository {
                 rs.getString("code"), rs.getString("category"), rs.getString("message"),
                 (Integer) rs.getObject("http_status"), (Integer) rs.getObject("latency_ms"),
                 rs.getString("resolved_from_outcome"), rs.getString("resolved_from_code"),
-                instant(rs, "started_at"), instant(rs, "finished_at"));
+                instant(rs, "started_at"), instant(rs, "finished_at"), instant(rs, "resent_at"));
     }
 
 }

@@ -114,20 +114,37 @@ public class ChargeService {
         MDC.put(LogContext.CHARGE_ID, charge.id());
     }
 
-    /** Writes the attempt before anything is sent, so a crash mid-call leaves it visible as unresolved. */
+    /**
+     * Writes the attempt before anything is sent, so a crash mid-call leaves it visible as unresolved; an interrupted
+     * attempt sent again keeps its row, marked resent.
+     */
     public void beginAttempt(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge,
                              @ExchangeProperty("provider") String provider, Exchange exchange) {
-        Attempt attempt = charge.startAttempt(provider, clock.instant());
+        Instant now = clock.instant();
+        boolean resend = charge.toResend() != null;
+        Attempt attempt = resend ? charge.restartInterrupted(now) : charge.startAttempt(provider, now);
         ProviderCalls.resetCallState(exchange);
         exchange.removeProperty(ATTEMPT_OUTCOME);
         exchange.setProperty(ProviderCall.PROPERTY, new ProviderCall(charge.id(), charge.request().merchantId(), provider, attempt.reference(), null));
-        repository.insertAttempt(charge.id(), charge.request().merchantId(), attempt,
-                schedule.inFlightDeadline(provider, attempt.startedAt()));
+        if (resend) {
+            repository.markResent(charge.id(), attempt.seq(), now);
+        } else {
+            repository.insertAttempt(charge.id(), charge.request().merchantId(), attempt,
+                    schedule.inFlightDeadline(provider, attempt.startedAt()));
+        }
     }
 
     public void completeAttempt(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge, Exchange exchange) {
         Attempt attempt = charge.currentAttempt();
         AttemptResult result = exchange.getProperty(ATTEMPT_RESULT, AttemptResult.class);
+        if (attempt.resentAt() != null && result.outcome() == Outcome.NOT_CHARGED) {
+            // the second request was not processed, which proves nothing about the first: never fail over
+            result = AttemptResult.unknown("resend_not_processed", "PayRoute stopped during this attempt's call and sent"
+                    + " it again; the second request was refused before processing (" + result.code() + ": "
+                    + result.message() + "), so whether the first was processed is unknown", result.httpStatus(),
+                    result.responseExcerpt());
+            exchange.setProperty(ATTEMPT_RESULT, result);
+        }
         attempt.complete(result);
         Instant now = clock.instant();
         repository.updateAttempt(charge.id(), attempt, exchange.getProperty(REQUEST_EXCERPT, String.class),

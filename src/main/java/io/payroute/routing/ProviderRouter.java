@@ -213,6 +213,14 @@ public class ProviderRouter {
             // the last step failed (storage gone mid-attempt): the error goes up, nothing is tried elsewhere
             return null;
         }
+        Attempt interrupted = charge.toResend();
+        if (interrupted != null) {
+            // a stopped instance's unanswered attempt: to the same provider, whatever its score or circuit now
+            decision.resent(interrupted.seq());
+            decision.chose(interrupted.provider());
+            exchange.setProperty(PROVIDER, interrupted.provider());
+            return ATTEMPT_ENDPOINT;
+        }
         if (last != null) {
             // no result: the attempt did not complete, so it may have charged; never fail over blindly
             if (last.result() == null || last.result().outcome() != Outcome.NOT_CHARGED) {

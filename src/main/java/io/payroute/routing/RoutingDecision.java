@@ -75,6 +75,7 @@ public final class RoutingDecision {
     private final List<Excluded> excluded;
     private final List<Failover> failovers = new ArrayList<>();
     private String chosen;
+    private Integer resentAttempt;
 
     public RoutingDecision(String strategy, String rule, String rulesVersion, Dimensions dimensions,
                            Objective objective, boolean exploration, List<Candidate> candidates,
@@ -124,6 +125,15 @@ public final class RoutingDecision {
     public String chosen() { return chosen; }
 
     void chose(String provider) { this.chosen = provider; }
+
+    /**
+     * The attempt (its number among the charge's attempts, from 1) this round sent again as it was, to the same
+     * provider with the same reference, because the instance making it had stopped mid-call; absent otherwise.
+     */
+    @JsonProperty("resent_attempt")
+    public Integer resentAttempt() { return resentAttempt; }
+
+    void resent(int seq) { this.resentAttempt = seq; }
 
     void failedOver(String from, String reason) { failovers.add(new Failover(from, reason)); }
 }

@@ -78,7 +78,10 @@ public record Charge(
             @Schema(description = "The reference PayRoute sent") String reference,
             @JsonProperty("http_status") Integer httpStatus,
             @JsonProperty("resolved_from") ResolvedFrom resolvedFrom,
-            @JsonProperty("started_at") @Schema(format = "date-time") String startedAt) {
+            @JsonProperty("started_at") @Schema(format = "date-time") String startedAt,
+            @JsonProperty("resent_at") @Schema(format = "date-time", description = "Only when PayRoute sent this"
+                    + " attempt again as it was (same provider, same reference) because the instance making it had"
+                    + " stopped mid-call: when") String resentAt) {
     }
 
     @Schema(name = "ResolvedFrom", description = "What the call itself ended with, before a status query resolved it")
@@ -97,6 +100,9 @@ public record Charge(
             List<RoutingDecision.Candidate> candidates,
             List<RoutingDecision.Excluded> excluded,
             List<RoutingDecision.Failover> failovers,
-            @Schema(nullable = true) String chosen) {
+            @Schema(nullable = true) String chosen,
+            @JsonProperty("resent_attempt") @Schema(description = "Only when this round sent an attempt again as it"
+                    + " was (same provider, same reference) because the instance making it had stopped mid-call: its"
+                    + " number among the charge's attempts, from 1") Integer resentAttempt) {
     }
 }
