@@ -1,12 +1,15 @@
 package io.payroute.api;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
+import io.payroute.async.ChargeWork;
 import io.payroute.charge.ChargeContext;
 import io.payroute.charge.ChargeJson;
 import io.payroute.charge.ChargeRepository;
 import io.payroute.charge.ChargeRequest;
+import io.payroute.charge.ChargeStatus;
 import io.payroute.charge.Ids;
 import io.payroute.idempotency.JdbcIdempotencyRepository;
 import io.payroute.merchant.MerchantAuth;
@@ -39,12 +42,17 @@ public class ChargeFlow {
     private final ChargeRequestParser parser;
     private final ChargeRepository charges;
     private final ChargeJson chargeJson;
+    private final JdbcIdempotencyRepository idempotency;
+    private final ChargeWork work;
     private final Clock clock;
 
-    public ChargeFlow(ChargeRequestParser parser, ChargeRepository charges, ChargeJson chargeJson, Clock clock) {
+    public ChargeFlow(ChargeRequestParser parser, ChargeRepository charges, ChargeJson chargeJson,
+                      JdbcIdempotencyRepository idempotency, ChargeWork work, Clock clock) {
         this.parser = parser;
         this.charges = charges;
         this.chargeJson = chargeJson;
+        this.idempotency = idempotency;
+        this.work = work;
         this.clock = clock;
     }
 
@@ -74,6 +82,31 @@ public class ChargeFlow {
             exchange.setProperty(JdbcIdempotencyRepository.KEY, key);
             exchange.setProperty(JdbcIdempotencyRepository.SCOPE, request.merchantId() + ":" + key);
             exchange.setProperty(JdbcIdempotencyRepository.FINGERPRINT, RequestFingerprint.of(request));
+        }
+    }
+
+    /**
+     * A retry (same Idempotency-Key, same body) of a synchronous charge whose first request's instance died
+     * mid-round: the retry takes the round over (property {@link ChargeWork#ROUND_TAKEN}), sending an attempt left
+     * unanswered again as it was, and its answer becomes the key's stored response. While another retry holds the
+     * round it is 409 in flight; a charge that has ended, or whose attempt reached a provider, is answered as it
+     * stands by {@link JdbcIdempotencyRepository#replay}.
+     */
+    public void resumeAbandoned(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext received, Exchange exchange) {
+        exchange.setProperty(ChargeWork.ROUND_TAKEN, false);
+        Optional<ChargeRepository.StoredCharge> abandoned = idempotency.abandonedCharge(exchange)
+                .flatMap(id -> charges.findCharge(received.request().merchantId(), id))
+                .filter(c -> c.status() == ChargeStatus.PENDING && c.nextRoundAt() == null);
+        if (abandoned.isEmpty()) {
+            return;
+        }
+        ChargeWork.Round round = work.takeRound(exchange, abandoned.get().id(), abandoned.get().rounds(),
+                received.request(), null, null);
+        if (round == ChargeWork.Round.HELD) {
+            throw JdbcIdempotencyRepository.inUse();
+        }
+        if (round == ChargeWork.Round.TAKEN) {
+            idempotency.takeOver(exchange);
         }
     }
 

@@ -28,9 +28,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Takes up a round of an asynchronous charge (bean {@code chargeWork}, routes/queues.yaml): from a work message
- * (first round of a {@code Prefer: respond-async} charge, or a retry the broker held until its time), or from a
- * producer's message redelivered after the instance working on it died.
+ * Takes up a round of a charge (bean {@code chargeWork}, routes/queues.yaml): from a work message (first round of a
+ * {@code Prefer: respond-async} charge, or a retry the broker held until its time), from a producer's message
+ * redelivered after the instance working on it died, or from a merchant's REST retry (same Idempotency-Key) of a
+ * synchronous charge whose instance died mid-round (ChargeFlow).
  * <p>
  * The round is claimed in the database first, so a message delivered twice never runs a round twice. A round is
  * never started once an earlier attempt reached a provider: that attempt's answer, or reconciliation, decides. An
@@ -100,6 +101,11 @@ public class ChargeWork {
         TAKEN,
         /** Another consumer holds the round; a fresh message for it comes when that consumer's lease runs out. */
         DEFERRED,
+        /**
+         * Another consumer holds the round, and this request has no body to hand on to a later message (a synchronous
+         * REST retry): its caller answers that the request is still in flight.
+         */
+        HELD,
         /** Nothing to route: the round is done, taken, or left to an earlier attempt's answer. */
         NOTHING_TO_DO
     }
@@ -122,6 +128,9 @@ public class ChargeWork {
         exchange.setProperty(ROUND_TAKEN, false);
         if (!repository.claimRound(chargeId, round, now, now.plus(retries.getRoundLease()))) {
             Optional<Instant> heldUntil = repository.roundClaimedUntil(chargeId, round, now);
+            if (heldUntil.isPresent() && body == null) {
+                return Round.HELD;
+            }
             if (heldUntil.isPresent()) {
                 defer(chargeId, round, request, body, replyTo, heldUntil.get());
                 return Round.DEFERRED;

@@ -145,11 +145,35 @@ public class JdbcIdempotencyRepository extends ServiceSupport implements Idempot
             releaseIfAbandoned(s, row);
             throw inUse();
         }
-        // the owner died after creating the charge: report the charge as it stands (reconciliation finishes it)
+        // the owner died after creating the charge and its round could not be taken over (ChargeFlow.resumeAbandoned):
+        // report the charge as it stands (reconciliation finishes it)
         log.warn("idempotency key of charge {} held past its lease; answering with the stored charge", chargeId);
         ChargeRepository.StoredCharge charge = charges.findCharge(s.merchant(), chargeId).orElseThrow(JdbcIdempotencyRepository::inUse);
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         out.setBody(chargeJson.render(charge, charges.findAttempts(chargeId)).toString());
+    }
+
+    /**
+     * The charge of a key whose first request died after creating it: bound to a charge, no response stored, the
+     * in-flight lease run out. Empty otherwise (and then {@link #replay} answers).
+     */
+    public Optional<String> abandonedCharge(Exchange exchange) {
+        return find(exchange, Scope.of(exchange))
+                .filter(row -> row.chargeId() != null && row.responseStatus() == null && leaseExpired(row))
+                .map(StoredKey::chargeId);
+    }
+
+    /**
+     * Makes this exchange the key's owner, once it has taken over the round its dead first request left (so its
+     * response is the one stored for replay), and restarts the key's in-flight lease.
+     */
+    public void takeOver(Exchange exchange) {
+        Scope s = Scope.of(exchange);
+        jdbc.update("""
+                UPDATE idempotency_keys SET locked_at = ?
+                WHERE merchant_id = ? AND idempotency_key = ? AND response_status IS NULL""",
+                Timestamp.from(clock.instant()), s.merchant(), s.key());
+        exchange.setProperty(OWNER, Boolean.TRUE);
     }
 
     /**
@@ -207,7 +231,7 @@ public class JdbcIdempotencyRepository extends ServiceSupport implements Idempot
                              Instant lockedAt) {
     }
 
-    private static ProblemException inUse() {
+    public static ProblemException inUse() {
         return new ProblemException(409, "idempotency_key_in_use", "Idempotency key in use",
                 "Another request with this Idempotency-Key is still being processed; retry shortly",
                 List.of(new ProblemException.FieldError("Idempotency-Key", "a request with this key is in flight")));

@@ -3,6 +3,7 @@ package io.payroute.async;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.net.http.HttpClient;
@@ -15,6 +16,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.payroute.analytics.Rollup;
 import io.payroute.api.ChargeRequestParser;
+import io.payroute.api.RequestFingerprint;
 import io.payroute.charge.Attempt;
 import io.payroute.charge.AttemptResult;
 import io.payroute.charge.ChargeContext;
@@ -23,6 +25,7 @@ import io.payroute.charge.ChargeRequest;
 import io.payroute.charge.ChargeService;
 import io.payroute.charge.ChargeStatus;
 import io.payroute.charge.Ids;
+import io.payroute.idempotency.JdbcIdempotencyRepository;
 import io.payroute.reconciliation.Reconciliation;
 import io.payroute.reconciliation.ReconciliationSchedule;
 import io.payroute.secrets.Sealer;
@@ -223,6 +226,63 @@ class CrashedRoundApiTest extends ApiTestSupport {
                 .first().satisfies(a -> assertThat(a.path("outcome").asText()).isEqualTo("UNKNOWN"));
         assertThat(charge.path("routing").path("failovers")).isEmpty();
         assertThat(ledgerEntriesFor(id)).isEmpty();
+    }
+
+    /**
+     * A synchronous REST charge has no message to resume it: when its instance is killed during the provider call,
+     * the merchant's client sees the connection drop and retries with the same Idempotency-Key. Once the key's
+     * in-flight lease is over, that retry takes the round over, sends the unanswered attempt again, and answers
+     * with the outcome, which every later retry gets replayed. Before, the retry was answered pending, for
+     * reconciliation to fail the charge after give-up-after.
+     */
+    @Test
+    void aRetryOfASynchronousChargeWhoseInstanceWasKilledMidCallFinishesIt() {
+        String body = chargeBody(51_000, "NGN", Map.of("paystack", "AUTH_success", "stripe", "pm_card_success"));
+        ChargeRequest request = parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), MERCHANT);
+        String id = interruptedCharge(request, "paystack");
+        String key = keyHeldByADeadRequest(request, id);
+
+        Response retry = postCharge(body, key);
+
+        assertThat(retry.status()).as(retry.text()).isEqualTo(201);
+        assertThat(retry.json().path("id").asText()).isEqualTo(id);
+        assertThat(retry.json().path("status").asText()).isEqualTo("succeeded");
+        assertThat(retry.json().path("attempts")).singleElement()
+                .satisfies(a -> assertThat(a.has("resent_at")).isTrue());
+        assertThat(ledgerEntriesFor(id)).as("charged once").hasSize(1);
+
+        Response again = postCharge(body, key);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.header(JdbcIdempotencyRepository.REPLAYED_HEADER)).isEqualTo("true");
+        assertThat(again.json()).isEqualTo(retry.json());
+        assertThat(ledgerEntriesFor(id)).hasSize(1);
+    }
+
+    /** While another retry runs the taken-over round, a retry is told the request is in flight; nothing is sent. */
+    @Test
+    void aRetryWhileTheRoundIsHeldIsInFlight() {
+        String body = chargeBody(52_000, "NGN", Map.of("paystack", "AUTH_success"));
+        ChargeRequest request = parser.parse("application/json", body.getBytes(StandardCharsets.UTF_8), MERCHANT);
+        String id = crashedCharge(request, Instant.now().plusSeconds(30));
+        String key = keyHeldByADeadRequest(request, id);
+
+        Response retry = postCharge(body, key);
+
+        assertThat(retry.status()).isEqualTo(409);
+        assertThat(retry.json().path("code").asText()).isEqualTo("idempotency_key_in_use");
+        assertThat(repository.findAttempts(id)).isEmpty();
+        assertThat(repository.findCharge(id).orElseThrow().status()).isEqualTo(ChargeStatus.PENDING);
+    }
+
+    /** The key of a request that created its charge and died: no response stored, its in-flight lease over. */
+    private String keyHeldByADeadRequest(ChargeRequest request, String chargeId) {
+        String key = "retry-" + chargeId;
+        Instant lockedAt = Instant.now().minus(Duration.ofMinutes(2));
+        jdbc.update("""
+                INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_hash, charge_id, locked_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?)""", MERCHANT, key, RequestFingerprint.of(request), chargeId,
+                Timestamp.from(lockedAt), Timestamp.from(lockedAt.plus(Duration.ofDays(1))));
+        return key;
     }
 
     /**
