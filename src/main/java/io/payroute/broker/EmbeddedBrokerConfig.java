@@ -17,12 +17,14 @@ import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager
 import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
@@ -42,7 +44,10 @@ public class EmbeddedBrokerConfig {
     static final String SUBSCRIBER_ROLE = "subscriber";
 
     @Bean
-    public ArtemisConfigurationCustomizer payrouteBroker(BrokerProperties broker) {
+    public ArtemisConfigurationCustomizer payrouteBroker(BrokerProperties broker, Environment env) {
+        warnIfDeliveriesTooFew(broker.getRedelivery().getMaxDeliveryAttempts(),
+                env.getProperty("payroute.broker.intake-consumers", Integer.class, 0),
+                env.getProperty("payroute.broker.work-consumers", Integer.class, 0));
         return configuration -> {
             addAcceptor(configuration, broker.getAcceptorUrl());
             configuration.setSecurityEnabled(true);
@@ -91,6 +96,21 @@ public class EmbeddedBrokerConfig {
                 return bean;
             }
         };
+    }
+
+    /**
+     * When an instance dies, the broker closes its consumers one by one and hands each message a closing consumer
+     * held to the instance's next consumer on that queue, counting a delivery at each hand-over: with no more
+     * deliveries than consumers, a kill alone can dead-letter messages nobody tried (docs/queues.md).
+     */
+    private static void warnIfDeliveriesTooFew(int maxDeliveryAttempts, int intakeConsumers, int workConsumers) {
+        int consumers = Math.max(intakeConsumers, workConsumers);
+        if (maxDeliveryAttempts <= consumers) {
+            LoggerFactory.getLogger(EmbeddedBrokerConfig.class).warn("payroute.broker.redelivery.max-delivery-attempts {}"
+                    + " is not above the {} consumers an instance has on one queue: when an instance dies, the hand-overs"
+                    + " of its messages between its closing consumers alone can dead-letter them; keep it well above"
+                    + " (default 100, docs/queues.md)", maxDeliveryAttempts, consumers);
+        }
     }
 
     private static void addAcceptor(Configuration configuration, String url) {
