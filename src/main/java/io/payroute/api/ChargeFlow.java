@@ -16,6 +16,7 @@ import io.payroute.merchant.MerchantAuth;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
@@ -94,6 +95,10 @@ public class ChargeFlow {
      */
     public void resumeAbandoned(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext received, Exchange exchange) {
         exchange.setProperty(ChargeWork.ROUND_TAKEN, false);
+        if (received.isAsync()) {
+            // Prefer: respond-async: its work message resumes the charge; the retry is answered as it stands
+            return;
+        }
         Optional<ChargeRepository.StoredCharge> abandoned = idempotency.abandonedCharge(exchange)
                 .flatMap(id -> charges.findCharge(received.request().merchantId(), id))
                 .filter(c -> c.status() == ChargeStatus.PENDING && c.nextRoundAt() == null);
@@ -107,6 +112,7 @@ public class ChargeFlow {
         }
         if (round == ChargeWork.Round.TAKEN) {
             idempotency.takeOver(exchange);
+            MDC.put(LogContext.CHARGE_ID, abandoned.get().id());
         }
     }
 

@@ -155,12 +155,10 @@ class CrashedRoundApiTest extends ApiTestSupport {
      */
     @Test
     void anAttemptAKilledWorkerLeftUnansweredIsSentAgainAsItWasAndChargedOnce() {
-        byte[] body = chargeBody(47_000, "NGN", Map.of("paystack", "AUTH_success", "stripe", "pm_card_success"))
-                .getBytes(StandardCharsets.UTF_8);
-        ChargeRequest request = parser.parse("application/json", body, MERCHANT);
-        String id = interruptedCharge(request, "paystack");
+        Interrupted interrupted = interruptedAtPaystack(47_000);
+        String id = interrupted.id();
 
-        resumeWithWorkMessage(id, request, body);
+        resumeWithWorkMessage(interrupted);
 
         JsonNode charge = awaitCharge(id, 15_000, c -> "succeeded".equals(c.path("status").asText()));
         assertThat(charge.path("attempts")).as("the same attempt, no new one").hasSize(1);
@@ -180,10 +178,8 @@ class CrashedRoundApiTest extends ApiTestSupport {
      */
     @Test
     void anAttemptThatReachedTheProviderBeforeTheWorkerWasKilledIsNotChargedAgain() throws Exception {
-        byte[] body = chargeBody(48_000, "NGN", Map.of("paystack", "AUTH_success", "stripe", "pm_card_success"))
-                .getBytes(StandardCharsets.UTF_8);
-        ChargeRequest request = parser.parse("application/json", body, MERCHANT);
-        String id = interruptedCharge(request, "paystack");
+        Interrupted interrupted = interruptedAtPaystack(48_000);
+        String id = interrupted.id();
         // the first request, as the killed worker sent it, processed at Paystack
         HttpResponse<String> first = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         simulators.baseUrl("paystack").resolve("/transaction/charge_authorization"))
@@ -195,7 +191,7 @@ class CrashedRoundApiTest extends ApiTestSupport {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(first.statusCode()).isEqualTo(200);
 
-        resumeWithWorkMessage(id, request, body);
+        resumeWithWorkMessage(interrupted);
 
         JsonNode charge = awaitCharge(id, 15_000, c -> "succeeded".equals(c.path("status").asText()));
         JsonNode attempt = charge.path("attempts").get(0);
@@ -212,13 +208,11 @@ class CrashedRoundApiTest extends ApiTestSupport {
      */
     @Test
     void anAttemptSentAgainThatTheProviderRefusesIsNeverFailedOver() {
-        byte[] body = chargeBody(49_000, "NGN", Map.of("paystack", "AUTH_success", "stripe", "pm_card_success"))
-                .getBytes(StandardCharsets.UTF_8);
-        ChargeRequest request = parser.parse("application/json", body, MERCHANT);
-        String id = interruptedCharge(request, "paystack");
+        Interrupted interrupted = interruptedAtPaystack(49_000);
+        String id = interrupted.id();
         simulators.setMode("paystack", Mode.UNAVAILABLE);
 
-        resumeWithWorkMessage(id, request, body);
+        resumeWithWorkMessage(interrupted);
 
         JsonNode charge = awaitCharge(id, 15_000, c -> "resend_not_processed".equals(c.path("attempts").path(0).path("code").asText()));
         assertThat(charge.path("status").asText()).isEqualTo("pending");
@@ -296,10 +290,22 @@ class CrashedRoundApiTest extends ApiTestSupport {
         return id;
     }
 
+    /** An asynchronous charge payable at Paystack or Stripe, interrupted during its call to Paystack. */
+    private record Interrupted(String id, ChargeRequest request, byte[] body) {
+    }
+
+    private Interrupted interruptedAtPaystack(long amount) {
+        byte[] body = chargeBody(amount, "NGN", Map.of("paystack", "AUTH_success", "stripe", "pm_card_success"))
+                .getBytes(StandardCharsets.UTF_8);
+        ChargeRequest request = parser.parse("application/json", body, MERCHANT);
+        return new Interrupted(interruptedCharge(request, "paystack"), request, body);
+    }
+
     /** The work message the broker gives the consumers once the killed worker's session is gone. */
-    private void resumeWithWorkMessage(String id, ChargeRequest request, byte[] body) {
-        ChargeContext charge = ChargeContext.resumed(request, repository.findCharge(id).orElseThrow(), List.of(), 1);
-        charge.processAsync(body, null);
+    private void resumeWithWorkMessage(Interrupted interrupted) {
+        ChargeContext charge = ChargeContext.resumed(interrupted.request(),
+                repository.findCharge(interrupted.id()).orElseThrow(), List.of(), 1);
+        charge.processAsync(interrupted.body(), null);
         tx.executeWithoutResult(status -> workMessages.send(charge, 1, Instant.now(), Ids.requestId()));
     }
 
