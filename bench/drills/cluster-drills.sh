@@ -4,9 +4,10 @@
 # with a quarter of the Idempotency-Keys sent to both at once. Each phase reports what it injected and measured, and
 # ends with the invariants checked in PostgreSQL against the simulators' ledgers (lib.sh: check_invariants).
 #
-#   instance-kill     kill -9 instance 1 a third of the way through; instance 2 must keep answering (a batch sent to
-#                     it alone while 1 is down); instance 1 restarts; requests the kill left unanswered are re-sent
-#                     with their key, as a client would.
+#   instance-kill     kill -9 instance 1 a third of the way through asynchronous charges, with synchronous ones in
+#                     flight on it too; instance 2 must keep answering (a batch sent to it alone while 1 is down);
+#                     instance 1 restarts; requests the kill left unanswered are re-sent with their key, as a client
+#                     would.
 #   broker-restart    queue requests and REST charges in flight; the broker is stopped for DRILL_DOWN_SECONDS (10 s)
 #                     while charges keep coming, then started again; the instances must reconnect by themselves
 #                     (a queue request sent after the restart is answered, the outbox drains) and nothing is lost.
@@ -171,6 +172,12 @@ settle_requests() {
     "re-sent $RESENT, answers to re-sends: $(answers "$WORK/$label.resent"), still unanswered $(wc -l < "$WORK/$label.unanswered")"
   cut -d' ' -f1 "$WORK/$label.req" | awk '{ print $1 ",rest,1" }' >> "$WORK/expected.csv"
 }
+# label: attempts of the label's charges that a killed instance left unanswered and that were sent again as they were
+# (by an asynchronous charge's message, or a synchronous charge's retry), with their outcomes
+resent_attempts() {
+  sql "SELECT count(*) || ' (' || COALESCE(string_agg(DISTINCT a.outcome, '/'), '-') || ')'
+       FROM charge_attempts a JOIN charges c ON c.id = a.charge_id WHERE c.reference LIKE '$RUN-$1-%' AND a.resent_at IS NOT NULL"
+}
 settle_and_check() { # label
   local t0 settled=yes
   t0=$(ms)
@@ -260,6 +267,10 @@ for phase in "${PHASES[@]}"; do
     echo "== instance-kill: kill -9 instance 1 during $CHARGES async charges to both instances, restart it"
     T0=$(ms)
     send_both kill "$CHARGES"
+    # synchronous charges to instance 1 too, some in flight when it dies: their clients retry them with the same key
+    for i in $(seq 1 40); do echo "$RUN-killsync-$i $ALL_TOKENS"; done > "$WORK/killsync.req"
+    REST_SYNC=1 REST_PARALLEL=8 REST_URL=$(api 1) run_bg rest_send "$WORK/killsync.req" "$WORK/killsync-1.out"
+    STREAM_PIDS+=("$LAST_PID")
     # a third of the charges stored: REST requests and their work are still in flight on both instances
     deadline=$(( $(ms) + 60000 ))
     while [ "$(sql "SELECT count(*) FROM charges WHERE reference LIKE '$RUN-kill-%'")" -lt $((CHARGES / 3)) ] && [ "$(ms)" -lt "$deadline" ]; do sleep 0.1; done
@@ -284,14 +295,14 @@ for phase in "${PHASES[@]}"; do
     say "instance 1 ready $(secs "$T_RESTART" "$T_READY") s after the restart; answers: instance 1 $(answers "$WORK/kill-1.out"); instance 2 $(answers "$WORK/kill-2.out")"
     settle_requests kill
     kill_resent=$RESENT
+    REST_SYNC=1 settle_requests killsync
+    sync_resent=$RESENT sync_answers=$(answers "$WORK/killsync.resent")
     settle_requests alone
     settle_and_check instance-kill
-    # attempts the killed instance left unanswered, sent again as they were by their charge's message
-    read -r k_resent k_resent_outcomes < <(sql "SELECT count(*), COALESCE(string_agg(DISTINCT a.outcome, '/'), '-')
-        FROM charge_attempts a JOIN charges c ON c.id = a.charge_id WHERE c.reference LIKE '$RUN-kill-%' AND a.resent_at IS NOT NULL")
     SUMMARY+=("instance-kill    injected SIGKILL of instance 1 after $(secs "$T0" "$T_KILL") s ($k_pending charges pending, $k_inflight calls in flight);" \
               "                 measured instance 2 alone: $alone_ok/100 accepted, p99 $alone_p99 s; restart to ready $(secs "$T_RESTART" "$T_READY") s; re-sent after restart $kill_resent;" \
-              "                 attempts cut off by the kill and sent again: $k_resent ($k_resent_outcomes)")
+              "                 attempts cut off by the kill and sent again: asynchronous $(resent_attempts kill), synchronous $(resent_attempts killsync);" \
+              "                 synchronous requests cut off and retried with their key: $sync_resent, answers to the retries: ${sync_answers:-none}")
     ;;
   # --------------------------------------------------------------------------------------------- broker-restart
   broker-restart)
