@@ -3,6 +3,7 @@ package io.payroute.async;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -149,8 +150,10 @@ public class ChargeWork {
             return Round.NOTHING_TO_DO;
         }
         Attempt last = earlier.isEmpty() ? null : earlier.get(earlier.size() - 1);
+        // millisecond precision: the stamp is matched when the resend's answer is written, in any database
+        Instant resentAt = now.truncatedTo(ChronoUnit.MILLIS);
         boolean resend = last != null && last.result() == null && repository.claimInterruptedAttempt(chargeId,
-                last.seq(), now, schedule.inFlightDeadline(last.provider(), now));
+                last.seq(), resentAt, now, schedule.inFlightDeadline(last.provider(), now));
         if (!resend && last != null && (last.result() == null || last.result().outcome() != Outcome.NOT_CHARGED)) {
             // an instance died after this attempt reached the provider: its answer decides, never a new round
             if (last.result() != null && last.result().status() != null && last.result().status().isFinal()) {
@@ -163,7 +166,7 @@ public class ChargeWork {
         }
         ChargeContext charge = ChargeContext.resumed(request, stored, earlier, round);
         if (resend) {
-            charge.resendInterrupted();
+            charge.resendInterrupted(resentAt);
             log.info("charge {}: attempt {} to {} was left unanswered by a stopped instance; sending it again as it was",
                     chargeId, last.seq(), last.provider());
         }

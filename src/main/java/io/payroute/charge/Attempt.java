@@ -37,13 +37,13 @@ public final class Attempt {
     }
 
     /**
-     * This attempt, unanswered because the instance making it stopped mid-call, to be sent again as it was: the same
-     * provider and reference, so the provider's duplicate check keeps a first request that did arrive from being
-     * charged twice.
+     * This attempt, unanswered because the instance making it stopped mid-call, sent again as it was (taken over at
+     * {@code resentAt}): the same provider and reference, so the provider's duplicate check keeps a first request
+     * that did arrive from being charged twice. Its latency counts from now.
      */
-    public Attempt resent(Instant now) {
+    public Attempt resent(Instant resentAt) {
         Attempt again = new Attempt(seq, provider, reference, startedAt);
-        again.resentAt = now;
+        again.resentAt = resentAt;
         return again;
     }
 

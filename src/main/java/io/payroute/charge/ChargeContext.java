@@ -37,6 +37,7 @@ public final class ChargeContext {
     private int roundStart;
     private boolean nextRoundScheduled;
     private Attempt toResend;
+    private Instant resentAt;
 
     public ChargeContext(ChargeRequest request, String id, Instant createdAt) {
         this.request = request;
@@ -88,19 +89,21 @@ public final class ChargeContext {
 
     /**
      * Makes this round send the last attempt again as it was, before anything else: the instance making it stopped
-     * mid-call (ChargeWork). It belongs to this round, so its answer decides the round like any attempt's.
+     * mid-call, and this round took it over at {@code resentAt} (ChargeWork). It belongs to this round, so its
+     * answer decides the round like any attempt's.
      */
-    public void resendInterrupted() {
+    public void resendInterrupted(Instant resentAt) {
         toResend = currentAttempt();
+        this.resentAt = resentAt;
         roundStart = attempts.size() - 1;
     }
 
     /** The interrupted attempt this round has yet to send again, else null. */
     public Attempt toResend() { return toResend; }
 
-    /** The interrupted attempt, sent again now (same seq, provider and reference). */
-    public Attempt restartInterrupted(Instant now) {
-        Attempt again = toResend.resent(now);
+    /** The interrupted attempt, being sent again now (same seq, provider and reference). */
+    public Attempt restartInterrupted() {
+        Attempt again = toResend.resent(resentAt);
         attempts.set(attempts.size() - 1, again);
         toResend = null;
         return again;

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -183,32 +185,40 @@ public class ChargeRepository {
 
     /**
      * Takes an attempt a stopped instance left unanswered, to send it again (io.payroute.async.ChargeWork): only while
-     * it is still unanswered and no status query holds it, and it keeps reconciliation off it until {@code until}.
+     * it is still unanswered and no status query holds it. It keeps reconciliation off the attempt until
+     * {@code until}, and stamps it {@code resentAt}: from then on only the answer of that resend can be written
+     * ({@link #updateAttempt}), so an instance that was stalled, not dead, cannot record its own call's answer and
+     * fail over on it while the resend's answer is the one that counts.
      */
-    public boolean claimInterruptedAttempt(String chargeId, int seq, Instant now, Instant until) {
+    public boolean claimInterruptedAttempt(String chargeId, int seq, Instant resentAt, Instant now, Instant until) {
         return jdbc.update("""
-                UPDATE charge_attempts SET claimed_until = ?
+                UPDATE charge_attempts SET claimed_until = ?, resent_at = ?
                 WHERE charge_id = ? AND seq = ? AND outcome IS NULL AND (claimed_until IS NULL OR claimed_until < ?)""",
-                ts(until), chargeId, seq, ts(now)) == 1;
+                ts(until), ts(resentAt), chargeId, seq, ts(now)) == 1;
     }
 
-    /** Records that an interrupted attempt is being sent again now. */
-    public void markResent(String chargeId, int seq, Instant now) {
-        jdbc.update("UPDATE charge_attempts SET resent_at = ? WHERE charge_id = ? AND seq = ?", ts(now), chargeId, seq);
-    }
-
-    /** @param nextCheckAt when reconciliation should ask the provider again; null once the outcome is final */
-    public void updateAttempt(String chargeId, Attempt a, String requestExcerpt, Instant nextCheckAt, Instant now) {
+    /**
+     * Writes the answer of this exchange's call; false, writing nothing, when another instance has taken the attempt
+     * over to send it again since this call began ({@link #claimInterruptedAttempt}).
+     *
+     * @param nextCheckAt when reconciliation should ask the provider again; null once the outcome is final
+     */
+    public boolean updateAttempt(String chargeId, Attempt a, String requestExcerpt, Instant nextCheckAt, Instant now) {
         StoredAttempt s = StoredAttempt.of(a, now);
-        rollup.write(chargeId, () -> jdbc.update("""
+        String sameCall = a.resentAt() == null ? "resent_at IS NULL" : "resent_at = ?";
+        List<Object> args = new ArrayList<>(Arrays.asList(s.outcome(), s.status(), s.providerReference(), s.code(),
+                s.category(), s.message(), s.httpStatus(), s.latencyMs(), s.resolvedFromOutcome(), s.resolvedFromCode(),
+                truncate(requestExcerpt, 4000), truncate(a.result().responseExcerpt(), 4000), ts(now), ts(nextCheckAt),
+                chargeId, a.seq()));
+        if (a.resentAt() != null) {
+            args.add(ts(a.resentAt()));
+        }
+        return rollup.write(chargeId, () -> jdbc.update("""
                 UPDATE charge_attempts SET outcome = ?, status = ?, provider_reference = ?, code = ?, category = ?,
                        message = ?, http_status = ?, latency_ms = ?, resolved_from_outcome = ?, resolved_from_code = ?,
                        request_excerpt = COALESCE(?, request_excerpt),
                        response_excerpt = ?, finished_at = ?, next_check_at = ?
-                WHERE charge_id = ? AND seq = ?""",
-                s.outcome(), s.status(), s.providerReference(), s.code(), s.category(), s.message(), s.httpStatus(),
-                s.latencyMs(), s.resolvedFromOutcome(), s.resolvedFromCode(), truncate(requestExcerpt, 4000),
-                truncate(a.result().responseExcerpt(), 4000), ts(now), ts(nextCheckAt), chargeId, a.seq()));
+                WHERE charge_id = ? AND seq = ?""" + " AND " + sameCall, args.toArray())) == 1;
     }
 
     /** An attempt reconciliation must ask the provider about. */

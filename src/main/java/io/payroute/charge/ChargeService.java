@@ -116,19 +116,17 @@ public class ChargeService {
 
     /**
      * Writes the attempt before anything is sent, so a crash mid-call leaves it visible as unresolved; an interrupted
-     * attempt sent again keeps its row, marked resent.
+     * attempt sent again keeps its row, stamped resent when its round took it over.
      */
     public void beginAttempt(@ExchangeProperty(ChargeContext.PROPERTY) ChargeContext charge,
                              @ExchangeProperty("provider") String provider, Exchange exchange) {
         Instant now = clock.instant();
         boolean resend = charge.toResend() != null;
-        Attempt attempt = resend ? charge.restartInterrupted(now) : charge.startAttempt(provider, now);
+        Attempt attempt = resend ? charge.restartInterrupted() : charge.startAttempt(provider, now);
         ProviderCalls.resetCallState(exchange);
         exchange.removeProperty(ATTEMPT_OUTCOME);
         exchange.setProperty(ProviderCall.PROPERTY, new ProviderCall(charge.id(), charge.request().merchantId(), provider, attempt.reference(), null));
-        if (resend) {
-            repository.markResent(charge.id(), attempt.seq(), now);
-        } else {
+        if (!resend) {
             repository.insertAttempt(charge.id(), charge.request().merchantId(), attempt,
                     schedule.inFlightDeadline(provider, attempt.startedAt()));
         }
@@ -147,8 +145,10 @@ public class ChargeService {
         }
         attempt.complete(result);
         Instant now = clock.instant();
-        repository.updateAttempt(charge.id(), attempt, exchange.getProperty(REQUEST_EXCERPT, String.class),
-                schedule.after(result.outcome(), 0, now), now);
+        if (!repository.updateAttempt(charge.id(), attempt, exchange.getProperty(REQUEST_EXCERPT, String.class),
+                schedule.after(result.outcome(), 0, now), now)) {
+            throw new AttemptTakenOverException(charge.id(), attempt.seq());
+        }
         exchange.setProperty(ATTEMPT_OUTCOME, result.outcome().name());
         metrics.providerCall(attempt.provider(), result, attempt.latencyMs());
         exchange.setProperty(ProviderCall.PROPERTY,
@@ -164,7 +164,9 @@ public class ChargeService {
         }
         attempt.resolve(result.withProviderReferenceIfMissing(attempt.result().providerReference()));
         Instant now = clock.instant();
-        repository.updateAttempt(charge.id(), attempt, null, schedule.after(result.outcome(), 0, now), now);
+        if (!repository.updateAttempt(charge.id(), attempt, null, schedule.after(result.outcome(), 0, now), now)) {
+            throw new AttemptTakenOverException(charge.id(), attempt.seq());
+        }
         exchange.setProperty(ATTEMPT_OUTCOME, result.outcome().name());
     }
 

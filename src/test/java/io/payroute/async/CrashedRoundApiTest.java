@@ -1,6 +1,7 @@
 package io.payroute.async;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -16,6 +17,7 @@ import io.payroute.api.ChargeRequestParser;
 import io.payroute.api.RequestFingerprint;
 import io.payroute.charge.Attempt;
 import io.payroute.charge.AttemptResult;
+import io.payroute.charge.AttemptTakenOverException;
 import io.payroute.charge.ChargeContext;
 import io.payroute.charge.ChargeRepository;
 import io.payroute.charge.ChargeRequest;
@@ -229,6 +231,32 @@ class CrashedRoundApiTest extends ApiTestSupport {
                 .first().satisfies(a -> assertThat(a.path("outcome").asText()).isEqualTo("UNKNOWN"));
         assertThat(charge.path("routing").path("failovers")).isEmpty();
         assertThat(ledgerEntriesFor(id)).isEmpty();
+    }
+
+    /**
+     * The instance was stalled past its round's lease, not dead: its call ends after another took the attempt over
+     * and sent it again. Its late answer (here: refused before processing, NOT_CHARGED) must be neither recorded nor
+     * acted on: failing over on it would charge a second provider for a charge the resend has already taken.
+     */
+    @Test
+    void aStalledInstancesLateAnswerToAnAttemptSentAgainIsNotRecorded() {
+        Interrupted interrupted = interruptedAtPaystack(53_000);
+        String id = interrupted.id();
+        // the stalled instance's view of its round: attempt 1 in flight
+        ChargeContext stalled = ChargeContext.resumed(interrupted.request(), repository.findCharge(id).orElseThrow(),
+                repository.findAttempts(id).stream().map(Attempt::stored).toList(), 1);
+        resumeWithWorkMessage(interrupted);
+        awaitCharge(id, 15_000, c -> "succeeded".equals(c.path("status").asText()));
+
+        Exchange late = new DefaultExchange(camel);
+        late.setProperty(ChargeService.ATTEMPT_RESULT,
+                AttemptResult.notCharged("provider_unavailable", "Service Unavailable", 503, null));
+        assertThatThrownBy(() -> charges.completeAttempt(stalled, late)).isInstanceOf(AttemptTakenOverException.class);
+
+        assertThat(repository.findAttempts(id)).singleElement()
+                .satisfies(a -> assertThat(a.outcome()).as("the resend's answer stands").isEqualTo("SUCCESS"));
+        assertThat(repository.findCharge(id).orElseThrow().status()).isEqualTo(ChargeStatus.SUCCEEDED);
+        assertThat(ledgerEntriesFor(id)).hasSize(1);
     }
 
     /**
