@@ -154,6 +154,18 @@ public class ChargeWork {
         Instant resentAt = now.truncatedTo(ChronoUnit.MILLIS);
         boolean resend = last != null && last.result() == null && repository.claimInterruptedAttempt(chargeId,
                 last.seq(), resentAt, now, schedule.inFlightDeadline(last.provider(), now));
+        Optional<Instant> queried = resend || last == null || last.result() != null ? Optional.empty()
+                : repository.attemptClaimedUntil(chargeId, last.seq(), now);
+        if (queried.isPresent()) {
+            // a status query is asking the provider about it right now: try again once it is done. Left to the
+            // status queries alone, an attempt whose request never left would only fail, after give-up-after
+            repository.releaseRound(chargeId, round);
+            if (body == null) {
+                return Round.HELD;
+            }
+            defer(chargeId, round, request, body, replyTo, queried.get());
+            return Round.DEFERRED;
+        }
         if (!resend && last != null && (last.result() == null || last.result().outcome() != Outcome.NOT_CHARGED)) {
             // an instance died after this attempt reached the provider: its answer decides, never a new round
             if (last.result() != null && last.result().status() != null && last.result().status().isFinal()) {
@@ -178,9 +190,9 @@ public class ChargeWork {
 
     /**
      * Hands round {@code round} to a new work message due a second after {@code heldUntil} (which is not before
-     * now): instances' clocks differ, and a deferral that comes back early defers again, never in a tight loop. A
-     * second message for the round (this one's transaction failing after the outbox's commit) finds it claimed and
-     * does nothing.
+     * now): the end of another consumer's round lease, or of a status query's hold on the attempt. Instances' clocks
+     * differ, and a deferral that comes back early defers again, never in a tight loop. A second message for the
+     * round (this one's transaction failing after the outbox's commit) finds it claimed and does nothing.
      */
     private void defer(String chargeId, int round, ChargeRequest request, byte[] body, ChargeContext.ReplyTo replyTo,
                        Instant heldUntil) {

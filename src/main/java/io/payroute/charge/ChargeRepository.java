@@ -197,6 +197,14 @@ public class ChargeRepository {
                 ts(until), ts(resentAt), chargeId, seq, ts(now)) == 1;
     }
 
+    /** Until when a status query holds an attempt that is still unanswered; empty when none does. */
+    public Optional<Instant> attemptClaimedUntil(String chargeId, int seq, Instant now) {
+        return jdbc.query("""
+                SELECT claimed_until FROM charge_attempts
+                WHERE charge_id = ? AND seq = ? AND outcome IS NULL AND claimed_until >= ?""",
+                (rs, i) -> rs.getTimestamp(1).toInstant(), chargeId, seq, ts(now)).stream().findFirst();
+    }
+
     /**
      * Writes the answer of this exchange's call; false, writing nothing, when another instance has taken the attempt
      * over to send it again since this call began ({@link #claimInterruptedAttempt}).

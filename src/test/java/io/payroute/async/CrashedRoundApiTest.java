@@ -179,6 +179,29 @@ class CrashedRoundApiTest extends ApiTestSupport {
     }
 
     /**
+     * Reconciliation is asking the provider about the attempt when the round is taken over (it claims its due
+     * attempts in batches, so a restart's many interrupted attempts are held much of the time): the round is put off
+     * until the query is done, then sends the attempt again. Found by bench/drills/crash-drill.sh: such an attempt was
+     * left to the status queries, and its charge failed not_found_at_provider at give-up-after.
+     */
+    @Test
+    void anAttemptAStatusQueryHoldsIsSentAgainOnceTheQueryIsDone() {
+        Interrupted interrupted = interruptedAtPaystack(54_000);
+        String id = interrupted.id();
+        Instant queriedUntil = Instant.now().plusSeconds(2);
+        jdbc.update("UPDATE charge_attempts SET claimed_until = ? WHERE charge_id = ?", Timestamp.from(queriedUntil), id);
+
+        assertThat(work.takeRound(new DefaultExchange(camel), id, 1, interrupted.request(), interrupted.body(), null))
+                .isEqualTo(ChargeWork.Round.DEFERRED);
+        assertThat(repository.findAttempts(id)).singleElement().satisfies(a -> assertThat(a.resentAt()).isNull());
+
+        JsonNode charge = awaitCharge(id, 15_000, c -> "succeeded".equals(c.path("status").asText()));
+        assertThat(charge.path("attempts")).singleElement().satisfies(a ->
+                assertThat(Instant.parse(a.path("resent_at").asText())).isAfter(queriedUntil));
+        assertThat(ledgerEntriesFor(id)).hasSize(1);
+    }
+
+    /**
      * The killed worker's request did reach the provider, which took the money. Sending it again must not charge a
      * second time, at any provider: Paystack and Flutterwave refuse the reference as a duplicate and the status query
      * finds the charge; Stripe replays the first answer for the Idempotency-Key.
