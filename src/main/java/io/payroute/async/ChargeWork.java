@@ -129,12 +129,8 @@ public class ChargeWork {
         exchange.setProperty(ROUND_TAKEN, false);
         if (!repository.claimRound(chargeId, round, now, now.plus(retries.getRoundLease()))) {
             Optional<Instant> heldUntil = repository.roundClaimedUntil(chargeId, round, now);
-            if (heldUntil.isPresent() && body == null) {
-                return Round.HELD;
-            }
             if (heldUntil.isPresent()) {
-                defer(chargeId, round, request, body, replyTo, heldUntil.get());
-                return Round.DEFERRED;
+                return putOff(chargeId, round, request, body, replyTo, heldUntil.get());
             }
             log.info("round {} of charge {} is done or taken elsewhere: nothing to do", round, chargeId);
             return Round.NOTHING_TO_DO;
@@ -160,11 +156,7 @@ public class ChargeWork {
             // a status query is asking the provider about it right now: try again once it is done. Left to the
             // status queries alone, an attempt whose request never left would only fail, after give-up-after
             repository.releaseRound(chargeId, round);
-            if (body == null) {
-                return Round.HELD;
-            }
-            defer(chargeId, round, request, body, replyTo, queried.get());
-            return Round.DEFERRED;
+            return putOff(chargeId, round, request, body, replyTo, queried.get());
         }
         if (!resend && last != null && (last.result() == null || last.result().outcome() != Outcome.NOT_CHARGED)) {
             // an instance died after this attempt reached the provider: its answer decides, never a new round
@@ -189,10 +181,24 @@ public class ChargeWork {
     }
 
     /**
+     * Round {@code round} cannot go on before {@code heldUntil}: the end of another consumer's round lease, or of a
+     * status query's hold on the attempt. A request with a body hands the round to a work message due then
+     * ({@link #defer}); a synchronous REST retry, with none to hand on, is told the request is still in flight.
+     */
+    private Round putOff(String chargeId, int round, ChargeRequest request, byte[] body, ChargeContext.ReplyTo replyTo,
+                         Instant heldUntil) {
+        if (body == null) {
+            return Round.HELD;
+        }
+        defer(chargeId, round, request, body, replyTo, heldUntil);
+        return Round.DEFERRED;
+    }
+
+    /**
      * Hands round {@code round} to a new work message due a second after {@code heldUntil} (which is not before
-     * now): the end of another consumer's round lease, or of a status query's hold on the attempt. Instances' clocks
-     * differ, and a deferral that comes back early defers again, never in a tight loop. A second message for the
-     * round (this one's transaction failing after the outbox's commit) finds it claimed and does nothing.
+     * now). Instances' clocks differ, and a deferral that comes back early defers again, never in a tight loop. A
+     * second message for the round (this one's transaction failing after the outbox's commit) finds it claimed and
+     * does nothing.
      */
     private void defer(String chargeId, int round, ChargeRequest request, byte[] body, ChargeContext.ReplyTo replyTo,
                        Instant heldUntil) {

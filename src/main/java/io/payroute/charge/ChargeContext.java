@@ -36,8 +36,8 @@ public final class ChargeContext {
     private int round = 1;
     private int roundStart;
     private boolean nextRoundScheduled;
-    private Attempt toResend;
-    private Instant resentAt;
+    /** When this round took over the last attempt to send it again; null once sent, or when there is none. */
+    private Instant resendTakenAt;
 
     public ChargeContext(ChargeRequest request, String id, Instant createdAt) {
         this.request = request;
@@ -93,19 +93,18 @@ public final class ChargeContext {
      * answer decides the round like any attempt's.
      */
     public void resendInterrupted(Instant resentAt) {
-        toResend = currentAttempt();
-        this.resentAt = resentAt;
+        resendTakenAt = resentAt;
         roundStart = attempts.size() - 1;
     }
 
     /** The interrupted attempt this round has yet to send again, else null. */
-    public Attempt toResend() { return toResend; }
+    public Attempt toResend() { return resendTakenAt == null ? null : currentAttempt(); }
 
     /** The interrupted attempt, being sent again now (same seq, provider and reference). */
     public Attempt restartInterrupted() {
-        Attempt again = toResend.resent(resentAt);
+        Attempt again = currentAttempt().resent(resendTakenAt);
         attempts.set(attempts.size() - 1, again);
-        toResend = null;
+        resendTakenAt = null;
         return again;
     }
 

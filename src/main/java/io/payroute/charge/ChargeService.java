@@ -144,12 +144,7 @@ public class ChargeService {
             exchange.setProperty(ATTEMPT_RESULT, result);
         }
         attempt.complete(result);
-        Instant now = clock.instant();
-        if (!repository.updateAttempt(charge.id(), attempt, exchange.getProperty(REQUEST_EXCERPT, String.class),
-                schedule.after(result.outcome(), 0, now), now)) {
-            throw new AttemptTakenOverException(charge.id(), attempt.seq());
-        }
-        exchange.setProperty(ATTEMPT_OUTCOME, result.outcome().name());
+        writeAnswer(charge, attempt, exchange.getProperty(REQUEST_EXCERPT, String.class), exchange);
         metrics.providerCall(attempt.provider(), result, attempt.latencyMs());
         exchange.setProperty(ProviderCall.PROPERTY,
                 exchange.getProperty(ProviderCall.PROPERTY, ProviderCall.class).withProviderReference(result.providerReference()));
@@ -163,11 +158,20 @@ public class ChargeService {
             return;
         }
         attempt.resolve(result.withProviderReferenceIfMissing(attempt.result().providerReference()));
+        writeAnswer(charge, attempt, null, exchange);
+    }
+
+    /**
+     * Records the attempt's answer, with its next status query when it is not final; refused when another instance
+     * has taken the attempt over since this call began, and then this exchange goes no further.
+     */
+    private void writeAnswer(ChargeContext charge, Attempt attempt, String requestExcerpt, Exchange exchange) {
         Instant now = clock.instant();
-        if (!repository.updateAttempt(charge.id(), attempt, null, schedule.after(result.outcome(), 0, now), now)) {
+        Outcome outcome = attempt.result().outcome();
+        if (!repository.updateAttempt(charge.id(), attempt, requestExcerpt, schedule.after(outcome, 0, now), now)) {
             throw new AttemptTakenOverException(charge.id(), attempt.seq());
         }
-        exchange.setProperty(ATTEMPT_OUTCOME, result.outcome().name());
+        exchange.setProperty(ATTEMPT_OUTCOME, outcome.name());
     }
 
     /**
